@@ -1,0 +1,227 @@
+"""The resource catalog: resources and the curated vocabularies that describe them."""
+
+import datetime
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from clearinghouse.models import TimeStampedModel
+from clearinghouse.one_mind import Practice
+from clearinghouse.uploads import TYPE_LABELS, file_extension, validate_document_upload
+
+RESOLUTION_KIND_SLUG = "resolution"
+RESOLUTION_TERM_YEARS = 5  # An IACP resolution stays in force five years unless renewed.
+
+year_validators = [MinValueValidator(1893), MaxValueValidator(2100)]
+
+
+class Vocabulary(TimeStampedModel):
+    """A curated term: staff add and rename terms; the slug stays stable for URLs."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers are listed first.")
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ResourceKind(Vocabulary):
+    plural_name = models.CharField(max_length=120, blank=True, help_text="Used in headings, e.g. “Model policies”.")
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = "resource kind"
+
+    @property
+    def is_resolution(self):
+        return self.slug == RESOLUTION_KIND_SLUG
+
+
+class Topic(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        pass
+
+    def get_absolute_url(self):
+        return f"{reverse('resources:list')}?topic={self.slug}"
+
+
+class Audience(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        pass
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Resource.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published resources for the public; staff may also preview drafts and archived ones."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def with_card_relations(self):
+        """What a resource card needs, fetched in a fixed number of queries."""
+        return self.select_related("kind").prefetch_related("topics", "practice_tags")
+
+
+class Resource(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255, unique=True, help_text="The resource’s permanent address. Do not change it once published."
+    )
+    kind = models.ForeignKey(ResourceKind, on_delete=models.PROTECT, related_name="resources")
+    summary = models.TextField(help_text="Plain text, a few sentences. Shown in search results and feeds.")
+    body = models.TextField(blank=True, help_text="Longer description shown on the resource page.")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="resources")
+    audiences = models.ManyToManyField(Audience, blank=True, related_name="resources")
+    publisher = models.CharField(max_length=255, blank=True)
+    partners = models.TextField(blank=True, help_text="Partner organizations, one per line.")
+    year_published = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
+
+    file = models.FileField(
+        upload_to="resources/%Y/",
+        blank=True,
+        max_length=255,
+        validators=[validate_document_upload],
+        help_text="PDF, Word, Excel, PowerPoint, OpenDocument text, image, text or CSV; checked by content.",
+    )
+    file_size = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    external_url = models.URLField("external URL", max_length=500, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    featured = models.BooleanField(default=False, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
+    )
+    caution_note = models.TextField(
+        blank=True,
+        help_text="Shown as a warning on the resource page, e.g. when its terminology is now contested.",
+    )
+
+    # Resolutions only.
+    year_adopted = models.PositiveSmallIntegerField(null=True, blank=True, validators=year_validators)
+    adopted_on = models.DateField(null=True, blank=True, help_text="Exact adoption date, when known.")
+    identifier = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{2,6}\.\d{3}\.[a-z]\d{2}$",
+                "Use the IACP format: committee, number, letter and two-digit year, e.g. NDD.028.a07.",
+            )
+        ],
+    )
+    submitting_committee = models.CharField(max_length=255, blank=True)
+    adopting_conference = models.CharField(
+        max_length=255, blank=True, help_text="e.g. 121st Annual Conference, Orlando"
+    )
+    sunset_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Leave blank to set it five years after adoption.",
+    )
+
+    # Maintained by a database trigger on PostgreSQL (weighted title > summary > body).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if not self.file and not self.external_url:
+            message = "Give an uploaded file or an external URL (or both)."
+            errors["file"] = message
+            errors["external_url"] = message
+        if self.kind_id and self.kind.is_resolution and not self.year_adopted:
+            errors["year_adopted"] = "A resolution needs the year it was adopted."
+        if self.adopted_on and self.year_adopted and self.adopted_on.year != self.year_adopted:
+            errors["adopted_on"] = "The adoption date must fall in the year adopted."
+        if self.superseded_by_id and self.superseded_by_id == self.pk:
+            errors["superseded_by"] = "A resource cannot supersede itself."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.sunset_date is None and self.year_adopted:
+            self.sunset_date = self.computed_sunset_date()
+        self.file_size = self.file.size if self.file else None
+        super().save(*args, **kwargs)
+
+    def computed_sunset_date(self):
+        if self.adopted_on:
+            adopted = self.adopted_on
+            try:
+                return adopted.replace(year=adopted.year + RESOLUTION_TERM_YEARS)
+            except ValueError:  # 29 February
+                return adopted.replace(year=adopted.year + RESOLUTION_TERM_YEARS, day=28)
+        # Only the year is known: the conference is in the autumn, so count to year end.
+        return datetime.date(self.year_adopted + RESOLUTION_TERM_YEARS, 12, 31)
+
+    @property
+    def is_resolution(self):
+        return self.kind.is_resolution
+
+    @property
+    def in_force(self):
+        """For resolutions: True while the sunset date has not passed; None if unknown."""
+        if not self.sunset_date:
+            return None
+        return self.sunset_date >= timezone.localdate()
+
+    @property
+    def display_year(self):
+        return self.year_adopted or self.year_published
+
+    @property
+    def file_type_label(self):
+        return TYPE_LABELS.get(file_extension(self.file.name), "File") if self.file else ""
+
+    @property
+    def practices(self):
+        """The One Mind practices this resource helps with, as Practice members (uses the prefetch)."""
+        return [Practice(tag.practice) for tag in self.practice_tags.all()]
+
+    def partner_list(self):
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+class ResourcePractice(models.Model):
+    """Tags a resource with a One Mind practice it helps an agency meet."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="practice_tags")
+    practice = models.CharField(max_length=20, choices=Practice.choices, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resource", "practice"], name="unique_resource_practice")]
+        ordering = ["practice"]
+        verbose_name = "One Mind practice"
+
+    def __str__(self):
+        return self.get_practice_display()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from resources import views
+
+app_name = "resources"
+
+urlpatterns = [
+    path("", views.resource_list, name="list"),
+    path("feed/", views.resource_feed, name="feed"),
+    path("<slug:slug>/", views.resource_detail, name="detail"),
+    path("<slug:slug>/download/", views.resource_download, name="download"),
+]
