@@ -75,7 +75,7 @@ def open_page(browser, live_server):
 
 
 def serious_axe_violations(page):
-    """Run axe-core in the page and return its serious and critical violations."""
+    """Run axe-core in the page and return its serious and critical violations (needs JavaScript on)."""
     page.add_script_tag(path=str(AXE_PATH))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [violation for violation in results["violations"] if violation["impact"] in ("serious", "critical")]
