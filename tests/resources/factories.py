@@ -78,3 +78,35 @@ class ResolutionFactory(ResourceFactory):
     kind = factory.SubFactory(ResourceKindFactory, slug="resolution", name="Resolution", plural_name="Resolutions")
     year_published = None
     year_adopted = 2014
+
+
+# --- Migration data, restored on demand (catalog curation) ----------------------
+# Transactional tests flush the rows that data migrations seeded, and --reuse-db
+# keeps the flushed database; tests that need those rows call these, which run the
+# migrations' own (idempotent) functions against the current models.
+
+
+def _run_data_migration(module_name, function_name):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module(f"resources.migrations.{module_name}")
+    getattr(migration, function_name)(apps, SimpleNamespace(connection=connection))
+
+
+def ensure_seeded_vocabularies():
+    """The resource kinds, topics and audiences of migration 0002, as the seed and imports expect."""
+    _run_data_migration("0002_seed_vocabularies", "seed_vocabularies")
+
+
+def ensure_curators_group():
+    """The Curators group and its permissions, as migration 0004 creates them."""
+    from django.contrib.auth.models import Group
+
+    from resources.roles import CURATORS_GROUP
+
+    _run_data_migration("0004_curators_group", "create_curators_group")
+    return Group.objects.get(name=CURATORS_GROUP)

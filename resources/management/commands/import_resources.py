@@ -1,0 +1,84 @@
+"""Import resources from a CSV file; see resources/importing.py for the rules."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from resources.importing import COLUMNS, REQUIRED_COLUMNS, ImportFileError, decode_csv, import_resources
+from resources.models import Resource
+
+
+def count(number, noun):
+    """“1 row”, “2 rows”."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import resources from a CSV file, one resource a row. "
+        f"Columns: {', '.join(COLUMNS)} (required: {', '.join(REQUIRED_COLUMNS)}). "
+        "Lists (topics, audiences, practices, partners) are separated by semicolons. "
+        "Nothing is imported if any row is invalid, unless --skip-invalid. "
+        "Example: resources/seed/example-import.csv."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("csv_file", type=Path, help="The CSV file (UTF-8; Excel's “CSV UTF-8” works).")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Import the valid rows even when some rows are invalid."
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Check every row and report; save nothing.")
+        parser.add_argument(
+            "--status",
+            choices=[Resource.Status.DRAFT, Resource.Status.PUBLISHED],
+            default=Resource.Status.DRAFT,
+            help="Status for rows whose status cell is empty (default: draft, for review before publishing).",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
+
+    def handle(self, *args, **options):
+        path = options["csv_file"]
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        try:
+            result = import_resources(
+                decode_csv(data),
+                default_status=options["status"],
+                skip_invalid=options["skip_invalid"],
+                dry_run=options["dry_run"],
+                progress=self.progress_bar(options),
+            )
+        except ImportFileError as error:
+            raise CommandError(f"{path}: {error}") from error
+
+        invalid = result.invalid_rows
+        for row in invalid:
+            title = f" ({row.title})" if row.title else ""
+            for reason in row.errors:
+                self.stderr.write(f"Row {row.row_number}{title}: {reason}")
+        valid_count = len(result.valid_rows)
+        summary = f"{count(len(result.rows), 'row')} checked: {valid_count} valid, {len(invalid)} invalid."
+        if options["dry_run"]:
+            self.stdout.write(f"{summary} Dry run: nothing was saved.")
+            if invalid:
+                raise CommandError(f"{count(len(invalid), 'invalid row')} (listed above).")
+            return
+        if invalid and not options["skip_invalid"]:
+            raise CommandError(
+                f"{summary} Nothing was imported. Fix the rows listed above, "
+                f"or use --skip-invalid to import the {count(valid_count, 'valid row')}."
+            )
+        skipped = f" Skipped {count(len(invalid), 'invalid row')}." if invalid else ""
+        self.stdout.write(self.style.SUCCESS(f"Imported {count(len(result.created), 'resource')}.{skipped}"))
+
+    def progress_bar(self, options):
+        """A tqdm bar on stderr for interactive use; none when piped, in tests or with --no-progress."""
+        # tqdm needs the raw stream: Django's wrapper would add a newline after each redraw.
+        stream = getattr(self.stderr, "_out", sys.stderr)
+        if options["no_progress"] or not stream.isatty():
+            return None
+        return lambda items, description: tqdm(items, desc=description, unit="row", file=stream, leave=False)
