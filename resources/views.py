@@ -1,24 +1,149 @@
-"""Placeholder views: the catalog issue replaces these."""
+"""Public pages of the catalog: home, the searchable list, the Atom feed, a resource and its download."""
 
-from django.http import Http404
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from clearinghouse.one_mind import PRACTICE_DESCRIPTIONS
+from clearinghouse.templatetags.query_urls import url_with_query, url_without_value
+from clearinghouse.uploads import file_extension
+from resources.feeds import ResourceFeed
+from resources.filters import ResourceFilterSet
+from resources.models import Resource, ResourceKind, Topic
+from resources.selectors import (
+    attach_search_snippets,
+    browse_terms,
+    featured_resources,
+    newest_resources,
+    practice_counts,
+    recommended_citation,
+    related_resources,
+    resource_page_queryset,
+    visible_replaced_resources,
+    visible_superseding_resource,
+)
+
+PAGE_SIZE = 20
+# Parameters that hold one value: a chip removes the whole parameter, whatever its spelling.
+SINGLE_VALUE_PARAMS = {"q", "year_min", "year_max", "in_force"}
 
 
+@require_safe
 def home(request):
-    return render(request, "resources/home.html")
+    featured = list(featured_resources())
+    published_practice_counts = practice_counts(Resource.objects.published())
+    context = {
+        "featured_resources": featured,
+        "newest_resources": newest_resources(exclude=[resource.pk for resource in featured]),
+        "topics": browse_terms(Topic),
+        "kinds": browse_terms(ResourceKind),
+        "practices": [
+            {"practice": practice, "count": count, "description": PRACTICE_DESCRIPTIONS[practice]}
+            for practice, count in published_practice_counts.items()
+        ],
+    }
+    return render(request, "resources/home.html", context)
 
 
+@require_safe
 def resource_list(request):
-    return render(request, "resources/home.html")
+    """The catalog: search, filters, facet counts and pagination, all from the URL."""
+    if request.GET.get("format") == "atom":
+        return resource_feed(request)
+    filterset = ResourceFilterSet(request.GET, queryset=Resource.objects.published(), request=request)
+    paginator = Paginator(filterset.qs.with_card_relations(), PAGE_SIZE)
+    # get_page() turns a missing, malformed or out-of-range number into the first or last page.
+    page = paginator.get_page(request.GET.get("page"))
+    resources = attach_search_snippets(list(page.object_list), filterset.search_query)
+
+    list_url = reverse("resources:list")
+    active_filters = [
+        {
+            "param": active.param,
+            "label": active.label,
+            "remove_url": (
+                url_with_query(list_url, request.GET, **{active.param: None, "page": None})
+                if active.param in SINGLE_VALUE_PARAMS
+                else url_without_value(list_url, request.GET, active.param, active.value)
+            ),
+        }
+        for active in filterset.active_filters()
+    ]
+    search_query = filterset.search_query
+    has_other_filters = any(active["param"] != "q" for active in active_filters)
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "facets": filterset.facets(),
+        "page_obj": page,
+        "paginator": paginator,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "resources": resources,
+        "search_query": search_query,
+        "sort_order": filterset.sort_order,
+        "default_sort_order": filterset.default_sort_order,
+        "requested_sort": filterset.valid_data.get("sort") or "",
+        "active_filters": active_filters,
+        "has_other_filters": has_other_filters,
+        # Clearing the filters keeps the search terms; "start over" drops everything.
+        "clear_filters_url": url_with_query(list_url, QueryDict(), q=search_query or None),
+        "feed_url": url_with_query(reverse("resources:feed"), request.GET, page=None, format=None, sort=None),
+        "feed_title": filterset.describe(),
+        "invalid_fields": [
+            (filterset.form[name].label if name in filterset.form.fields else "Filters", errors)
+            for name, errors in filterset.form.errors.items()
+        ],
+    }
+    return render(request, "resources/resource_list.html", context)
 
 
+resource_feed_view = ResourceFeed()
+
+
+@require_safe
 def resource_feed(request):
-    raise Http404
+    return resource_feed_view(request)
 
 
+@require_safe
 def resource_detail(request, slug):
-    raise Http404
+    resource = get_object_or_404(resource_page_queryset(request.user), slug=slug)
+    canonical_url = request.build_absolute_uri(resource.get_absolute_url())
+    # The model validates URLs; this guards rows that reached the database another way.
+    has_web_address = resource.external_url.lower().startswith(("https://", "http://"))
+    is_preview = resource.status != Resource.Status.PUBLISHED
+    context = {
+        "resource": resource,
+        "is_preview": is_preview,
+        "canonical_url": canonical_url,
+        "superseded_by": visible_superseding_resource(resource, request.user),
+        "replaces": visible_replaced_resources(resource, request.user),
+        "related_resources": related_resources(resource),
+        "citation": recommended_citation(resource, canonical_url),
+        "external_url": resource.external_url if has_web_address else "",
+    }
+    response = render(request, "resources/resource_detail.html", context)
+    if is_preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
+@require_safe
 def resource_download(request, slug):
-    raise Http404
+    """Stream a resource's file as an attachment: published resources for everyone, others for staff."""
+    resource = get_object_or_404(Resource.objects.visible_to(request.user).only("slug", "file", "status"), slug=slug)
+    if not resource.file:
+        raise Http404("This resource has no file.")
+    try:
+        handle = resource.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    extension = file_extension(resource.file.name)
+    filename = f"{resource.slug}.{extension}" if extension else resource.slug
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    if resource.status != Resource.Status.PUBLISHED:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,296 @@
+"""The catalog's one FilterSet (STYLE.md convention 1).
+
+The HTML list, the Atom feed and the tests all filter through `ResourceFilterSet`.
+Within a facet, several values mean "any of them" (topic=a&topic=b: about a or b);
+different facets combine with "and". Facet counts follow the usual faceted-search
+convention: each option's count is what the results would be with that option added
+to the current search and every *other* facet's filters, so ticking a box never
+leads to an unexpected count and the options of a facet stay visible once one is ticked.
+"""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from clearinghouse.forms import USWDSFormMixin
+from clearinghouse.one_mind import Practice
+from resources.models import RESOLUTION_KIND_SLUG, Audience, Resource, ResourceKind, ResourcePractice, Topic
+from resources.selectors import (
+    MAX_QUERY_LENGTH,
+    normalize_search_query,
+    practice_counts,
+    resolution_status_counts,
+    search_resources,
+    vocabulary_counts,
+)
+
+FEED_TITLE = "Clearinghouse resources"
+YEAR_RANGE = {"min_value": 1893, "max_value": 2100}  # The IACP's first conference was in 1893.
+
+# A resolution is dated by its adoption; anything else by its publication.
+EFFECTIVE_YEAR = Coalesce("year_adopted", "year_published")
+
+
+class SortOrder(models.TextChoices):
+    RELEVANCE = "relevance", "Best match"
+    NEWEST = "newest", "Newest additions"
+    YEAR = "year", "Year, most recent first"
+    TITLE = "title", "Title, A to Z"
+
+
+class ResolutionStatus(models.TextChoices):
+    IN_FORCE = "yes", "In force"
+    EXPIRED = "no", "Expired"
+
+
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ResourceFilterForm(USWDSFormMixin, forms.Form):
+    def clean(self):
+        cleaned_data = super().clean()
+        year_min, year_max = cleaned_data.get("year_min"), cleaned_data.get("year_max")
+        if year_min and year_max and year_min > year_max:
+            self.add_error("year_max", "The “to” year must be the same as or later than the “from” year.")
+        return cleaned_data
+
+
+@dataclass
+class ActiveFilter:
+    """One value the user filtered by: shown as a removable chip and named in the feed title."""
+
+    param: str
+    value: str
+    name: str  # what the facet is, e.g. "Topic"
+    value_label: str  # the value as people read it, e.g. "Training"
+
+    @property
+    def label(self):
+        return f"{self.name}: {self.value_label}"
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    param: str
+    legend: str
+    options: list
+    errors: list
+    multiple: bool = True
+
+    @property
+    def has_selection(self):
+        return any(option.selected for option in self.options)
+
+
+class ResourceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search terms",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    kind = django_filters.ModelMultipleChoiceFilter(
+        queryset=ResourceKind.objects.all(), to_field_name="slug", method="filter_kind", label="Kind of resource"
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic", label="Topic"
+    )
+    audience = django_filters.ModelMultipleChoiceFilter(
+        queryset=Audience.objects.all(), to_field_name="slug", method="filter_audience", label="Audience"
+    )
+    practice = django_filters.MultipleChoiceFilter(
+        choices=Practice.choices, method="filter_practice", label="One Mind practice"
+    )
+    year_min = YearFilter(field_name="effective_year", lookup_expr="gte", label="From year", **YEAR_RANGE)
+    year_max = YearFilter(field_name="effective_year", lookup_expr="lte", label="To year", **YEAR_RANGE)
+    in_force = django_filters.ChoiceFilter(
+        choices=ResolutionStatus.choices, method="filter_in_force", label="Resolution status", empty_label="Any"
+    )
+    # Applied by `qs` after every filter, since its default depends on whether there is a query.
+    sort = django_filters.ChoiceFilter(
+        choices=SortOrder.choices, method="filter_nothing", label="Sort by", empty_label=None
+    )
+
+    class Meta:
+        model = Resource
+        fields = []
+        form = ResourceFilterForm
+
+    # --- Filters -----------------------------------------------------------------------
+
+    def filter_search(self, queryset, name, value):
+        return search_resources(queryset, value)
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(kind__in=value) if value else queryset
+
+    # Many-to-many filters use subqueries, not joins, so results need no DISTINCT.
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Resource.topics.through.objects.filter(topic__in=value).values("resource_id"))
+
+    def filter_audience(self, queryset, name, value):
+        if not value:
+            return queryset
+        matching = Resource.audiences.through.objects.filter(audience__in=value).values("resource_id")
+        return queryset.filter(pk__in=matching)
+
+    def filter_practice(self, queryset, name, value):
+        return queryset.filter(pk__in=ResourcePractice.objects.filter(practice__in=value).values("resource_id"))
+
+    def filter_in_force(self, queryset, name, value):
+        today = timezone.localdate()
+        resolutions = queryset.filter(kind__slug=RESOLUTION_KIND_SLUG, sunset_date__isnull=False)
+        if value == ResolutionStatus.IN_FORCE:
+            return resolutions.filter(sunset_date__gte=today)
+        return resolutions.filter(sunset_date__lt=today)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    # --- Results -----------------------------------------------------------------------
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.sort_queryset(self.filter_queryset(self.queryset.all()))
+        return self._qs
+
+    def filter_queryset(self, queryset, *, without=None):
+        """Apply every valid filter except `without`; invalid values are ignored (the form shows why)."""
+        queryset = queryset.annotate(effective_year=EFFECTIVE_YEAR)
+        for name, value in self.valid_data.items():
+            if name != without and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    @property
+    def valid_data(self):
+        """The submitted values that passed validation; invalid ones are absent, hence ignored."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def search_query(self):
+        """The query actually searched for ("" when none or when it was invalid)."""
+        return normalize_search_query(self.valid_data.get("q"))
+
+    @property
+    def default_sort_order(self):
+        """Best match when searching, newest otherwise."""
+        return SortOrder.RELEVANCE if self.search_query else SortOrder.NEWEST
+
+    @property
+    def sort_order(self):
+        """The order in force: the one asked for, else the default (best match needs a query)."""
+        requested = self.valid_data.get("sort") or ""
+        if not requested or (requested == SortOrder.RELEVANCE and not self.search_query):
+            return self.default_sort_order
+        return SortOrder(requested)
+
+    def sort_queryset(self, queryset):
+        ordering = {
+            SortOrder.RELEVANCE: ["-search_rank", "-published_at", "title"],
+            SortOrder.NEWEST: [models.F("published_at").desc(nulls_last=True), "title"],
+            SortOrder.YEAR: [models.F("effective_year").desc(nulls_last=True), "title"],
+            SortOrder.TITLE: ["title", "pk"],
+        }[self.sort_order]
+        return queryset.order_by(*ordering)
+
+    # --- What the page shows about the filters ---------------------------------------
+
+    def active_filters(self):
+        """Each valid value the results are filtered by, in the order of the sidebar."""
+        data = self.valid_data
+        active = []
+        if self.search_query:
+            active.append(ActiveFilter("q", data["q"], "Search", f"“{self.search_query}”"))
+        for param, name in (("kind", "Kind"), ("topic", "Topic"), ("audience", "Audience")):
+            active += [ActiveFilter(param, term.slug, name, term.name) for term in data.get(param) or []]
+        active += [
+            ActiveFilter("practice", value, "One Mind practice", Practice(value).label)
+            for value in data.get("practice") or []
+        ]
+        if data.get("year_min"):
+            active.append(ActiveFilter("year_min", str(data["year_min"]), "From year", str(data["year_min"])))
+        if data.get("year_max"):
+            active.append(ActiveFilter("year_max", str(data["year_max"]), "To year", str(data["year_max"])))
+        if data.get("in_force"):
+            status = ResolutionStatus(data["in_force"])
+            active.append(ActiveFilter("in_force", status.value, "Resolutions", status.label.lower()))
+        return active
+
+    def describe(self):
+        """A title naming the filters, e.g. "Clearinghouse resources: Training, Crisis intervention teams"."""
+        parts = []
+        for active in self.active_filters():
+            if active.param in ("kind", "topic", "audience"):
+                parts.append(active.value_label)
+            elif active.param == "practice":
+                parts.append(f"One Mind practice “{active.value_label}”")
+            elif active.param == "year_min":
+                parts.append(f"from {active.value}")
+            elif active.param == "year_max":
+                parts.append(f"up to {active.value}")
+            elif active.param == "in_force":
+                parts.append(f"resolutions {active.value_label}")
+        title = FEED_TITLE
+        if self.search_query:
+            title += f" matching “{self.search_query}”"
+        return f"{title}: {', '.join(parts)}" if parts else title
+
+    def facets(self):
+        """The sidebar's checkbox groups with counts: one aggregate query per facet.
+
+        Options no result would match are left out, unless selected (so they can be unticked).
+        """
+        data = self.valid_data
+        facets = []
+        for param, model in (("kind", ResourceKind), ("topic", Topic), ("audience", Audience)):
+            selected = {term.slug for term in data.get(param) or []}
+            terms = vocabulary_counts(model, self.filter_queryset(self.queryset.all(), without=param))
+            options = [
+                FacetOption(term.slug, term.name, term.match_count, term.slug in selected)
+                for term in terms
+                if term.match_count or term.slug in selected
+            ]
+            facets.append(Facet(param, self.filters[param].label, options, self.form.errors.get(param, [])))
+
+        selected = set(data.get("practice") or [])
+        counts = practice_counts(self.filter_queryset(self.queryset.all(), without="practice"))
+        options = [
+            FacetOption(practice.value, practice.label, count, practice.value in selected)
+            for practice, count in counts.items()
+            if count or practice.value in selected
+        ]
+        facets.append(Facet("practice", "One Mind practice", options, self.form.errors.get("practice", [])))
+
+        selected = data.get("in_force") or ""
+        counts = resolution_status_counts(
+            self.filter_queryset(self.queryset.all(), without="in_force"), timezone.localdate()
+        )
+        options = [
+            FacetOption(status.value, status.label, counts[status.value], status.value == selected)
+            for status in ResolutionStatus
+            if counts[status.value] or status.value == selected
+        ]
+        facets.append(
+            Facet("in_force", "Resolution status", options, self.form.errors.get("in_force", []), multiple=False)
+        )
+        return facets
