@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 # Development defaults; production sets DEBUG=0 and its own secrets.
 export DEBUG ?= 1
 
-.PHONY: install run test lint format bench demo clean
+.PHONY: install run test lint format bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +29,8 @@ run: install
 	$(BIN)/python manage.py load_demo_pledges
 	@echo ""
 	@echo "  The clearinghouse is at http://$(HOST):$(PORT)/"
-	@echo "  Staff login: run '$(BIN)/python manage.py createsuperuser' in another terminal,"
+	@echo "  Staff login: in another terminal (with the same DATABASE_URL, if you set one), run"
+	@echo "    DEBUG=1 $(BIN)/python manage.py createsuperuser"
 	@echo "  then sign in at http://$(HOST):$(PORT)/admin/"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -47,7 +49,7 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -7,6 +7,7 @@ USWDS classes here rather than in each form.
 """
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES = {
@@ -28,13 +29,49 @@ def uswds_widget_class(widget):
     return "usa-input"
 
 
+ERROR_CLASS = "usa-input--error"
+
+
 class USWDSFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
 
 
+class USWDSBoundField(BoundField):
+    """Marks an invalid field when it is rendered, so the markup always matches the form's current errors.
+
+    Django 5.2 already adds `aria-invalid` and ties the hint and the error to the input (or, for a radio or
+    checkbox group, to its fieldset) with `aria-describedby`; this adds the USWDS error class and reads the
+    error before the hint.
+    """
+
+    @property
+    def aria_describedby(self):
+        if self.field.widget.attrs.get("aria-describedby"):
+            return None  # The form set its own; keep it.
+        references = []
+        if self.auto_id and not self.is_hidden:
+            if self.errors:
+                references.append(f"{self.auto_id}_error")
+            if self.help_text:
+                references.append(f"{self.auto_id}_helptext")
+        return " ".join(references)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and not widget.is_hidden:
+            classes = (attrs.get("class") or widget.attrs.get("class", "")).split()
+            if ERROR_CLASS not in classes:
+                classes.append(ERROR_CLASS)
+            attrs["class"] = " ".join(classes)
+        return attrs
+
+
 class USWDSFormMixin:
-    """Give every widget its USWDS class and mark invalid fields for assistive technology."""
+    """Give every widget its USWDS class; invalid fields are marked for assistive technology when rendered."""
+
+    bound_field_class = USWDSBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,17 +80,3 @@ class USWDSFormMixin:
             uswds_class = uswds_widget_class(field.widget)
             if uswds_class not in css.split():
                 field.widget.attrs["class"] = f"{css} {uswds_class}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound_field = self[name]
-            widget = self.fields[name].widget
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error".strip()
-            described_by = [f"{bound_field.auto_id}_error"]
-            if self.fields[name].help_text:
-                described_by.append(f"{bound_field.auto_id}_helptext")
-            widget.attrs["aria-describedby"] = " ".join(described_by)

@@ -1,0 +1,1 @@
+"""Page benchmarks: `make bench` (python -m benchmarks.run). See benchmarks/run.py."""

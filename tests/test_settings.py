@@ -1,0 +1,117 @@
+"""Production settings: `check --deploy` passes, secrets are required, the environment picks the backends.
+
+Each test runs manage.py in a subprocess with clearinghouse.settings (not tests/settings.py,
+which defaults DEBUG on) and an environment holding only what the test gives it, so the
+settings module is imported fresh, exactly as a server would import it.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+MANAGE_PY = settings.BASE_DIR / "manage.py"
+
+# Everything clearinghouse/settings.py reads, removed from the inherited environment so that
+# neither the developer's shell nor tests/settings.py (which sets DEBUG=1) leaks into a test.
+PROJECT_VARIABLES_PREFIXES = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_", "SITE_URL", "DATABASE_URL", "MEDIA_")
+PROJECT_VARIABLES_PREFIXES += ("STATIC_", "EMAIL_", "DEFAULT_FROM_EMAIL", "SERVER_EMAIL", "SECURE_", "UPLOAD_")
+PROJECT_VARIABLES_PREFIXES += ("TIME_ZONE", "LOG_LEVEL", "DJANGO_")
+
+POSTGRES_URL = "postgres://clearinghouse:password@db.internal:5432/clearinghouse"
+
+# Prints the settings a test asserts on, as JSON on the last line of output.
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DATABASE_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER,
+}))
+"""
+
+
+def base_environment(**variables):
+    environment = {name: value for name, value in os.environ.items() if not name.startswith(PROJECT_VARIABLES_PREFIXES)}
+    environment["DJANGO_SETTINGS_MODULE"] = "clearinghouse.settings"
+    environment.update(variables)
+    return environment
+
+
+def production_environment(**overrides):
+    """DEBUG off with the two secrets production requires; `None` removes a variable."""
+    variables = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "example.org"}
+    variables.update(overrides)
+    return base_environment(**{name: value for name, value in variables.items() if value is not None})
+
+
+def manage(*arguments, environment):
+    return subprocess.run(
+        [sys.executable, str(MANAGE_PY), *arguments],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def settings_seen_by(environment):
+    completed = manage(
+        "shell", "--no-imports", "--verbosity", "0", "--command", PRINT_SETTINGS, environment=environment
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    completed = manage(
+        "check", "--deploy", "--fail-level", "WARNING", environment=production_environment(DATABASE_URL=POSTGRES_URL)
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "environment"),
+    [
+        # DEBUG unset is production: there is no development default to fall back on.
+        ("SECRET_KEY", production_environment(DEBUG=None, SECRET_KEY=None)),
+        ("ALLOWED_HOSTS", production_environment(ALLOWED_HOSTS=None)),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(missing, environment):
+    completed = manage("check", environment=environment)
+
+    assert completed.returncode != 0
+    assert "ImproperlyConfigured" in completed.stderr
+    assert f"Production mode (DEBUG off) needs {missing} in the environment" in completed.stderr
+
+
+def test_production_sends_email_by_smtp_and_uses_the_database_url():
+    seen = settings_seen_by(production_environment(DATABASE_URL=POSTGRES_URL))
+
+    assert seen["DEBUG"] is False
+    assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert seen["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+    assert seen["DATABASE_HOST"] == "db.internal"
+    assert seen["STATICFILES_BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert seen["SESSION_COOKIE_SECURE"] is True
+    assert seen["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_development_needs_no_configuration_and_prints_email_to_the_console():
+    seen = settings_seen_by(base_environment(DEBUG="1"))
+
+    assert seen["DEBUG"] is True
+    assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert seen["DATABASE_ENGINE"] == "django.db.backends.sqlite3"
