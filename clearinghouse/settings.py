@@ -248,3 +248,15 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 # WhiteNoise serves straight from the finders in development, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- One Mind pledge ------------------------------------------------------------------
+# Which MHFA rule decides the Mental Health First Aid practice (pledges/rules.py):
+# "combined" (the campaign's current wording: MHFA- plus CIT-trained sworn officers
+# cover 100%) or "mhfa_only" (the original: MHFA alone for 100% of sworn officers).
+ONE_MIND_MHFA_RULE = env_str("ONE_MIND_MHFA_RULE", "combined")
+if ONE_MIND_MHFA_RULE not in {"combined", "mhfa_only"}:
+    raise ImproperlyConfigured('ONE_MIND_MHFA_RULE must be "combined" or "mhfa_only".')
+
+# The pledge team's mailbox: the Reply-To of emails to agency contacts, and who is told of pledges
+# awaiting review when no active "Pledge reviewers" member has an email address.
+PLEDGE_REVIEW_NOTIFY_EMAILS = env_list("PLEDGE_REVIEW_NOTIFY_EMAILS")
