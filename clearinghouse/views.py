@@ -31,3 +31,12 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: the failure may have come from a context processor or the database.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request, reason=""):
+    """A refused form post (missing or stale CSRF token), explained in the site's style.
+
+    The usual cause for a real person is a form left open for a long time or cookies
+    blocked; the page says how to recover instead of Django's bare technical page.
+    """
+    return render(request, "403_csrf.html", status=403)

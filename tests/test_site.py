@@ -335,7 +335,9 @@ def test_posting_a_form_without_a_csrf_token_is_refused():
     browser = Client(enforce_csrf_checks=True)
     credentials = {"username": "someone", "password": "a-wrong-password"}
 
-    assert browser.post(reverse("admin:login"), credentials).status_code == 403
+    refused = browser.post(reverse("admin:login"), credentials)
+    assert refused.status_code == 403
+    assert "Your form could not be sent" in refused.content.decode()
 
     # The control: with the token from the form, the same post reaches the login view.
     browser.get(reverse("admin:login"))
