@@ -261,3 +261,9 @@ if ONE_MIND_MHFA_RULE not in {"combined", "mhfa_only"}:
 # The pledge team's mailbox: the Reply-To of emails to agency contacts, and who is told of pledges
 # awaiting review when no active "Pledge reviewers" member has an email address.
 PLEDGE_REVIEW_NOTIFY_EMAILS = env_list("PLEDGE_REVIEW_NOTIFY_EMAILS")
+
+# The public pledge forms are rate-limited per client IP (pledges/ratelimit.py). Set this only when
+# exactly one trusted proxy (the load balancer) sits in front of the app and appends the client's
+# address to X-Forwarded-For: the rightmost entry is then used. Otherwise REMOTE_ADDR is used, and
+# behind a proxy every visitor would share one limit.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", default=False)

@@ -31,6 +31,7 @@ PUBLIC_PAGE_ARGUMENTS = {
     "resources:detail": lambda: {"slug": ResourceFactory().slug},
     # An agency is on the public roster once its pledge is approved.
     "pledges:agency": lambda: {"slug": PledgeFactory(approved=True).agency.slug},
+    "pledges:certificate": lambda: {"slug": PledgeFactory(completed=True).agency.slug},
 }
 
 # Public URL name -> why the page test does not apply: not HTML, or reachable only through a private link
@@ -42,6 +43,14 @@ SKIPPED_PAGES = {
     "resources:download": "a file download, not HTML",
     "pledges:verify": "a private token link from the verification email (tests/pledges)",
     "pledges:progress": "a private token link for the agency's progress reports (tests/pledges)",
+    "pledges:verify_resend": "POST only, from a private verification link (tests/pledges/test_views_verify.py)",
+    "pledges:progress_report": "POST only, from the private progress page (tests/pledges/test_views_progress.py)",
+    "pledges:progress_withdraw": "POST only, from the private progress page (tests/pledges/test_views_progress.py)",
+    "pledges:progress_document": "a file download through a private link (tests/pledges/test_views_progress.py)",
+    "pledges:progress_report_document": "a file download through a private link (tests/pledges/test_views_progress.py)",
+    "pledges:resend": "a form handler: GET redirects to pledges:submitted (tests/pledges/test_views_signup.py)",
+    "pledges:roster_csv": "CSV, not HTML (tests/pledges/test_roster.py)",
+    "pledges:badge": "an SVG image, not HTML (tests/pledges/test_views_agency.py)",
 }
 
 # Admin URLs anyone may open.

@@ -23,6 +23,8 @@ from pledges.models.pledge import (
     new_nonce,
 )
 from pledges.models.progress import PracticeProgress, PracticeValues, ProgressReport, evidence_upload_path
+from pledges.models.ratelimit import RateLimitHit
+from pledges.models.review_queue import PledgeAwaitingReview
 
 __all__ = [
     "ORI_PATTERN",
@@ -34,11 +36,13 @@ __all__ = [
     "DeadlineReminder",
     "InvalidTransition",
     "Pledge",
+    "PledgeAwaitingReview",
     "PledgeQuerySet",
     "PledgeTransition",
     "PracticeProgress",
     "PracticeValues",
     "ProgressReport",
+    "RateLimitHit",
     "add_months",
     "evidence_upload_path",
     "new_nonce",

@@ -18,11 +18,12 @@ take `actor=None` and are labelled "agency contact" or "system".
 
 Modules: submission (submit, verify email, resend), review (approve, reject,
 withdraw, lapse, extend, reissue the progress link), progress (report, verify),
-jobs (daily reminders and lapsing), demo (demonstration data), workflow (shared
-helpers).
+jobs (daily reminders and lapsing), demo (demonstration data), corrections (staff
+undoing a mistaken verification, reissuing a verification link), workflow (shared helpers).
 """
 
 from pledges.models import InvalidTransition
+from pledges.services.corrections import practice_unverify, verification_link_reissue
 from pledges.services.demo import DEMO_AGENCIES, load_demo_pledges
 from pledges.services.jobs import LapseRun, ReminderRun, lapse_overdue_pledges, send_deadline_reminders
 from pledges.services.progress import pledge_record_progress, practice_verify
@@ -64,7 +65,9 @@ __all__ = [
     "pledge_submit",
     "pledge_verify_email",
     "pledge_withdraw",
+    "practice_unverify",
     "practice_verify",
     "progress_link_reissue",
     "send_deadline_reminders",
+    "verification_link_reissue",
 ]

@@ -171,3 +171,29 @@ def pledge_in_status(status, **kwargs):
 
 def deadline_for(approved_on, months):
     return add_months(approved_on, months)
+
+
+# --- Migration data, restored on demand (staff roles) ----------------------------
+# Transactional tests flush the groups that data migrations create, and --reuse-db
+# keeps the flushed database: tests that need the real group run the migration's
+# own (idempotent) function against the current models.
+
+
+def ensure_pledge_reviewers_group():
+    """The "Pledge reviewers" group with its permissions, as pledges migration 0002 creates it."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("pledges.migrations.0002_pledge_reviewers_group")
+    app_config = apps.get_app_config("pledges")
+    # The migration function resets models_module to None afterwards, which suits migration
+    # state but would hide the app from post_migrate (permissions) in the real registry.
+    models_module = app_config.models_module
+    try:
+        migration.create_reviewers_group(apps, SimpleNamespace(connection=connection))
+    finally:
+        app_config.models_module = models_module
+    return Group.objects.get(name=PLEDGE_REVIEWERS_GROUP)
