@@ -1,15 +1,13 @@
-"""What the pledge pages share: the private-link headers, the CSRF exemption of token links, practice rows.
+"""What the pledge pages share: the private-link headers and practice rows.
 
 Pages reached through a signed link (verification and progress) carry a secret in
-their URL, so they are sent with `Referrer-Policy: no-referrer`, `Cache-Control:
+their URL, so they are sent with `Referrer-Policy: strict-origin`, `Cache-Control:
 private, no-store` and `X-Robots-Tag: noindex` (`private_link_page`).
 
-Their forms post back to URLs holding the same secret, and are exempt from Django's
-CSRF check (`token_link_form`). Under `no-referrer` browsers send `Origin: null`
-with a form post, which that check rejects; and it protects nothing here: CSRF
-abuses credentials the browser adds on its own (cookies), while these views are
-authorized only by the secret in the URL, which a forging site would need to know
-and could then use directly.
+`strict-origin` rather than `no-referrer`: both keep the path (and so the token)
+out of every Referer header, but under `no-referrer` browsers post forms with
+`Origin: null`, which Django's CSRF check rightly refuses. Their forms keep the
+CSRF protection every other form on the site has.
 """
 
 import functools
@@ -19,7 +17,6 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils.cache import patch_cache_control
-from django.views.decorators.csrf import csrf_exempt
 
 from clearinghouse.one_mind import PRACTICE_DESCRIPTIONS, Practice
 from pledges.rules import TRAINING_PRACTICES
@@ -34,17 +31,12 @@ def private_link_page(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response
 
     return wrapped
-
-
-def token_link_form(view):
-    """Exempt a view authorized by the secret token in its URL from the CSRF check (see the module docstring)."""
-    return csrf_exempt(view)
 
 
 def practice_or_404(value):

@@ -26,7 +26,6 @@ from pledges.views.common import (
     practice_or_404,
     practice_rows,
     private_link_page,
-    token_link_form,
 )
 from resources.models import Resource, ResourcePractice
 
@@ -137,7 +136,6 @@ def progress(request, token):
     return render_progress(request, pledge, token)
 
 
-@token_link_form
 @private_link_page
 @require_POST
 def progress_report(request, token, practice):
@@ -171,7 +169,6 @@ def report_saved(request, token, practice):
     return redirect(progress_page_url(token, practice))
 
 
-@token_link_form
 @private_link_page
 @require_POST
 def progress_withdraw(request, token):

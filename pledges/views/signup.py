@@ -19,7 +19,6 @@ from pledges.ratelimit import PLEDGE_SUBMISSIONS, VERIFICATION_RESENDS, RateLimi
 from pledges.views.common import (
     MAIL_ERRORS,
     private_link_page,
-    token_link_form,
 )
 
 logger = logging.getLogger(__name__)
@@ -147,7 +146,6 @@ def verification_link_problem(request, error, token, *, resend_error=None):
     return render(request, "pledges/verify_problem.html", context, status=LINK_PROBLEM_STATUS[type(error)])
 
 
-@token_link_form
 @private_link_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request, token):
@@ -170,7 +168,6 @@ def verify(request, token):
     return render(request, "pledges/verify_done.html", {"pledge": pledge})
 
 
-@token_link_form
 @private_link_page
 @require_POST
 def verify_resend(request, token):

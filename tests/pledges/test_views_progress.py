@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -69,7 +70,7 @@ def pdf(name="agreement.pdf", content=PDF_BYTES):
 
 
 def assert_private(response):
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
@@ -507,16 +508,20 @@ def test_the_progress_page_runs_a_fixed_number_of_queries(client, token, django_
     assert response.status_code == 200
 
 
-def test_forms_on_the_private_page_work_when_the_browser_sends_origin_null():
-    # Under Referrer-Policy: no-referrer, browsers post forms with "Origin: null"; the token in the URL authorizes.
+def test_forms_on_the_private_page_need_their_csrf_token():
     pledge = pledge_in_status(Pledge.Status.APPROVED)
+    token = tokens.make_progress_token(pledge)
     browser = Client(enforce_csrf_checks=True)
 
-    response = browser.post(
-        report_url(tokens.make_progress_token(pledge), "cit"), {"cit-sworn_trained": "5"}, HTTP_ORIGIN="null"
-    )
+    refused = browser.post(report_url(token, "cit"), {"cit-sworn_trained": "5"})
+    assert refused.status_code == 403
+    assert ProgressReport.objects.count() == 0
 
-    assert response.status_code == 302
+    # The control: with the token the page's form carries, the same report is saved.
+    browser.get(page_url(token))
+    csrf_token = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    saved = browser.post(report_url(token, "cit"), {"cit-sworn_trained": "5", "csrfmiddlewaretoken": csrf_token})
+    assert saved.status_code == 302
     assert ProgressReport.objects.count() == 1
 
 

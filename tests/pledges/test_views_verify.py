@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
@@ -63,7 +64,7 @@ def h1(response):
 
 
 def assert_private(response):
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
@@ -250,12 +251,16 @@ def test_verify_refuses_other_methods(client, pledge):
     assert client.put(verify_url(tokens.make_verification_token(pledge))).status_code == 405
 
 
-def test_confirming_works_when_the_browser_sends_origin_null(pledge):
-    # The confirm page is sent with Referrer-Policy: no-referrer, so browsers post its form with "Origin: null".
+def test_confirming_needs_the_csrf_token_of_the_confirm_page(pledge):
+    url = verify_url(tokens.make_verification_token(pledge))
     browser = Client(enforce_csrf_checks=True)
 
-    response = browser.post(verify_url(tokens.make_verification_token(pledge)), HTTP_ORIGIN="null")
+    assert browser.post(url).status_code == 403
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.SUBMITTED
 
+    browser.get(url)
+    response = browser.post(url, {"csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value})
     assert response.status_code == 200
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.EMAIL_VERIFIED
