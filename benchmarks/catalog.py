@@ -147,12 +147,17 @@ def populate(size):
     filters = urlencode(
         [("topic", "crisis-intervention-team"), ("topic", "de-escalation"), ("practice", "cit"), ("year_min", 2010)]
     )
+    search_and_filters = urlencode([("q", "crisis intervention"), ("topic", "de-escalation"), ("practice", "cit")])
     return [
         Case("home", reverse("home")),
         Case("catalog", catalog),
         Case("catalog, filtered", f"{catalog}?{filters}"),
         Case("catalog, keyword search", f"{catalog}?{urlencode({'q': 'crisis intervention'})}"),
         Case("catalog, misspelled search", f"{catalog}?{urlencode({'q': 'crisis intervantion'})}"),
+        # One misspelled word: the typo fallback can narrow the titles down with the trigram index.
+        Case("catalog, misspelled word", f"{catalog}?{urlencode({'q': 'naloxne'})}"),
+        # A search within filters: each facet counts the matches under a different set of filters.
+        Case("catalog, search and filters", f"{catalog}?{search_and_filters}"),
         Case("catalog, page 100", f"{catalog}?page=100"),
         Case("resource page", reverse("resources:detail", kwargs={"slug": sample})),
     ]

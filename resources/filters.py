@@ -9,6 +9,7 @@ leads to an unexpected count and the options of a facet stay visible once one is
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -23,9 +24,9 @@ from resources.selectors import (
     MAX_QUERY_LENGTH,
     normalize_search_query,
     practice_counts,
+    prepare_search,
     resolution_status_counts,
-    search_resources,
-    vocabulary_counts,
+    vocabulary_facet_counts,
 )
 
 FEED_TITLE = "Clearinghouse resources"
@@ -132,7 +133,7 @@ class ResourceFilterSet(django_filters.FilterSet):
     # --- Filters -----------------------------------------------------------------------
 
     def filter_search(self, queryset, name, value):
-        return search_resources(queryset, value)
+        return self.prepared_search.apply(queryset)
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(kind__in=value) if value else queryset
@@ -170,11 +171,19 @@ class ResourceFilterSet(django_filters.FilterSet):
             self._qs = self.sort_queryset(self.filter_queryset(self.queryset.all()))
         return self._qs
 
-    def filter_queryset(self, queryset, *, without=None):
-        """Apply every valid filter except `without`; invalid values are ignored (the form shows why)."""
+    def filter_queryset(self, queryset, *, without=None, to_count=False):
+        """Apply every valid filter except `without`; invalid values are ignored (the form shows why).
+
+        `to_count`: the resources will only be counted (facets), so the search filters them
+        without ranking them or building headlines.
+        """
         queryset = queryset.annotate(effective_year=EFFECTIVE_YEAR)
         for name, value in self.valid_data.items():
-            if name != without and name != "sort":
+            if name in (without, "sort"):
+                continue
+            if name == "q" and to_count:
+                queryset = self.prepared_search.filter(queryset)
+            else:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
@@ -185,6 +194,16 @@ class ResourceFilterSet(django_filters.FilterSet):
             return {}
         self.form.is_valid()
         return self.form.cleaned_data
+
+    @cached_property
+    def prepared_search(self):
+        """The search, resolved once for the results and every facet count (selectors.PreparedSearch).
+
+        Resolved against the whole queryset: `q` comes first among the filters, so that is what
+        it has always searched, and "the full text matches nothing, fall back to similar titles"
+        is decided over the whole catalog, whatever the other filters.
+        """
+        return prepare_search(self.queryset, self.search_query)
 
     @property
     def search_query(self):
@@ -256,24 +275,42 @@ class ResourceFilterSet(django_filters.FilterSet):
         return f"{title}: {', '.join(parts)}" if parts else title
 
     def facets(self):
-        """The sidebar's checkbox groups with counts: one aggregate query per facet.
+        """The sidebar's checkbox groups with counts: three aggregate queries, whatever the number
+        of options (kinds, topics and audiences together; practices; resolution status), plus
+        resolving the search if `qs` has not done so yet.
 
         Options no result would match are left out, unless selected (so they can be unticked).
         """
         data = self.valid_data
         facets = []
-        for param, model in (("kind", ResourceKind), ("topic", Topic), ("audience", Audience)):
-            selected = {term.slug for term in data.get(param) or []}
-            terms = vocabulary_counts(model, self.filter_queryset(self.queryset.all(), without=param))
+        # Each facet counts within the resources matching every filter but its own; facets whose
+        # own filter is not in use share the same resources, so build that queryset once.
+        resources_by_exclusion = {}
+
+        def resources_to_count(without):
+            without = without if data.get(without) else None
+            if without not in resources_by_exclusion:
+                resources_by_exclusion[without] = self.filter_queryset(
+                    self.queryset.all(), without=without, to_count=True
+                )
+            return resources_by_exclusion[without]
+
+        vocabularies = {"kind": ResourceKind, "topic": Topic, "audience": Audience}
+        selected_slugs = {param: {term.slug for term in data.get(param) or []} for param in vocabularies}
+        term_counts = vocabulary_facet_counts(
+            {model: (resources_to_count(param), selected_slugs[param]) for param, model in vocabularies.items()}
+        )
+        for param, model in vocabularies.items():
+            selected = selected_slugs[param]
             options = [
                 FacetOption(term.slug, term.name, term.match_count, term.slug in selected)
-                for term in terms
+                for term in term_counts[model]
                 if term.match_count or term.slug in selected
             ]
             facets.append(Facet(param, self.filters[param].label, options, self.form.errors.get(param, [])))
 
         selected = set(data.get("practice") or [])
-        counts = practice_counts(self.filter_queryset(self.queryset.all(), without="practice"))
+        counts = practice_counts(resources_to_count("practice"))
         options = [
             FacetOption(practice.value, practice.label, count, practice.value in selected)
             for practice, count in counts.items()
@@ -282,9 +319,7 @@ class ResourceFilterSet(django_filters.FilterSet):
         facets.append(Facet("practice", "One Mind practice", options, self.form.errors.get("practice", [])))
 
         selected = data.get("in_force") or ""
-        counts = resolution_status_counts(
-            self.filter_queryset(self.queryset.all(), without="in_force"), timezone.localdate()
-        )
+        counts = resolution_status_counts(resources_to_count("in_force"), timezone.localdate())
         options = [
             FacetOption(status.value, status.label, counts[status.value], status.value == selected)
             for status in ResolutionStatus

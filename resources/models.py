@@ -144,6 +144,12 @@ class Resource(TimeStampedModel):
 
     class Meta:
         ordering = ["-published_at", "title"]
+        indexes = [
+            # Published resources newest first, as the home page and this Meta.ordering list them
+            # (and the catalog on SQLite, where DESC already puts nulls last). The catalog's own
+            # "newest" order on PostgreSQL (nulls last) has a partial index of its own: migration 0005.
+            models.Index(fields=["status", "-published_at", "title"], name="resource_status_newest_idx"),
+        ]
 
     def __str__(self):
         return self.title

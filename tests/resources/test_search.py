@@ -3,7 +3,9 @@ a simpler match on SQLite, and HTML-safe snippets on both."""
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 
+from resources.filters import ResourceFilterSet
 from resources.models import Resource
 from resources.selectors import (
     attach_search_snippets,
@@ -12,7 +14,7 @@ from resources.selectors import (
     search_resources,
     search_snippet,
 )
-from tests.resources.factories import ResourceFactory
+from tests.resources.factories import ResourceFactory, TopicFactory
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite fallback")
@@ -169,6 +171,28 @@ def test_a_misspelled_query_still_finds_the_resource_by_its_title(misspelled_que
     ResourceFactory(title="Officer wellness")
     assert titles(search(misspelled_query))[0] == expected_title
     assert "Officer wellness" not in titles(search(misspelled_query))
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_typo_fallback_reaches_down_to_its_own_threshold_not_pg_trgms_default():
+    # Word similarity of "deescalation tactics" to "De-escalation" is about 0.46: above the
+    # fallback's threshold (0.3), below pg_trgm's default for the indexable %> operator (0.6).
+    ResourceFactory(title="De-escalation")
+    ResourceFactory(title="Officer wellness")
+    assert titles(search("deescalation tactics")) == ["De-escalation"]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_results_and_facet_counts_share_one_typo_fallback():
+    training = TopicFactory(slug="training", name="Training")
+    ResourceFactory(title="Crisis intervention teams", topics=[training])
+    ResourceFactory(title="Officer wellness", topics=[training])
+    filterset = ResourceFilterSet(QueryDict("q=crisis+intervantion"), queryset=Resource.objects.published())
+    assert titles(filterset.qs) == ["Crisis intervention teams"]
+    topic_facet = next(facet for facet in filterset.facets() if facet.param == "topic")
+    assert [(option.value, option.count) for option in topic_facet.options] == [("training", 1)]
 
 
 @postgresql_only
