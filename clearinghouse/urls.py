@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from clearinghouse import views as site_views
+from pledges.sitemaps import AgencySitemap
 from resources import views as resource_views
 from resources.sitemaps import SITEMAPS
 
@@ -16,7 +17,12 @@ urlpatterns = [
     path("pledge/", include("pledges.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {**SITEMAPS, "agencies": AgencySitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 handler403 = "clearinghouse.views.permission_denied"

@@ -20,8 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.regex_helper import normalize
 
 from clearinghouse import views as site_views
+from pledges.models import Pledge
 from resources.models import Resource
-from tests.pledges.factories import PledgeFactory
+from tests.pledges.factories import PledgeFactory, pledge_in_status
 from tests.resources.factories import ResourceFactory
 
 ADMIN_NAMESPACE = "admin"
@@ -337,6 +338,19 @@ def test_sitemap_is_xml_and_lists_published_resources_only(client):
     assert f"<loc>http://testserver{published.get_absolute_url()}</loc>" in xml
     assert draft.get_absolute_url() not in xml
     assert "<loc>http://testserver/</loc>" in xml
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_public_agency_pages_only():
+    public = pledge_in_status(Pledge.Status.APPROVED)
+    in_review = pledge_in_status(Pledge.Status.EMAIL_VERIFIED)
+    demo = pledge_in_status(Pledge.Status.COMPLETED, is_demo=True)
+
+    xml = Client().get("/sitemap.xml").content.decode()
+
+    assert f"<loc>http://testserver{public.agency.get_absolute_url()}</loc>" in xml
+    assert in_review.agency.get_absolute_url() not in xml
+    assert demo.agency.get_absolute_url() not in xml
 
 
 @pytest.mark.django_db
