@@ -1,5 +1,22 @@
 import pytest
 
+from tests.pledges.factories import ensure_pledge_reviewers_group
+from tests.resources.factories import ensure_curators_group, ensure_seeded_vocabularies
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Make sure the rows that data migrations create are there when the session starts.
+
+    Transactional tests (the browser tests) flush the database when they finish, and
+    --reuse-db keeps that flushed database for the next run, so without this a second
+    run would start without the vocabularies and the staff groups.
+    """
+    with django_db_blocker.unblock():
+        ensure_seeded_vocabularies()
+        ensure_curators_group()
+        ensure_pledge_reviewers_group()
+
 
 @pytest.fixture(autouse=True)
 def fast_and_isolated(settings, tmp_path):
