@@ -72,6 +72,13 @@ class PledgeSearchMixin:
             fields += ("contact_email",)
         return fields
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # Django allows any local-field lookup in the query string (?contact_email__startswith=a), which
+        # would let staff without the contact permission guess contact details from the row counts.
+        if lookup.split("__", 1)[0] in CONTACT_FIELDS and not (request and can_view_contact(request.user)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         if can_view_contact(request.user):

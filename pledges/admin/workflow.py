@@ -34,9 +34,15 @@ logger = logging.getLogger(__name__)
 ACTION_FORM_TEMPLATE = "admin/pledges/pledge/action_form.html"
 
 
+# The largest primary key any database we run on can hold (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
 def parse_ids(value):
-    """Pledge ids from "3,5,8" (ignoring anything that is not a number)."""
-    return [int(part) for part in (value or "").split(",") if part.strip().isdigit()]
+    """Pledge ids from "3,5,8" (ignoring anything that is not a number or too large to be an id)."""
+    # isascii(): str.isdigit() accepts "²", which int() refuses. SQLite overflows above 2**63 - 1.
+    parts = [part.strip() for part in (value or "").split(",")]
+    return [int(part) for part in parts if part.isascii() and part.isdigit() and int(part) <= MAX_ID]
 
 
 def counted(count, noun):

@@ -234,6 +234,22 @@ def test_without_the_contact_permission_search_ignores_contact_emails(no_contact
     assert "Searches agency names, ORIs and cities." in text_of(response)
 
 
+@pytest.mark.parametrize("url", [CHANGELIST, REVIEW_QUEUE, EXPORT])
+@pytest.mark.parametrize("lookup", ["contact_email__startswith=casey", "contact_phone__isnull=False"])
+def test_without_the_contact_permission_contact_fields_cannot_be_filtered_on(no_contact_client, pledge, url, lookup):
+    # A filter in the query string would reveal contact details one guess at a time through the row count.
+    response = no_contact_client.get(f"{url}?{lookup}")
+
+    assert response.status_code == 400
+
+
+def test_a_reviewer_may_filter_on_contact_fields(reviewer_client, pledge):
+    response = reviewer_client.get(CHANGELIST + "?contact_email__startswith=casey")
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+
+
 def test_without_the_contact_permission_saving_the_form_keeps_the_contact(no_contact_client, pledge):
     data = {
         "target_months": 30,
