@@ -73,6 +73,11 @@ class DocumentUploadValidator:
         self.max_bytes = max_bytes
 
     def __call__(self, uploaded_file):
+        # A model's full_clean() also runs this on the file already in storage (every admin save of
+        # the record): that file was checked when it arrived, and reading it again would turn a
+        # storage problem, or a later change of the size cap, into an error on an unrelated edit.
+        if getattr(uploaded_file, "_committed", False):
+            return
         max_bytes = self.max_bytes or settings.UPLOAD_MAX_BYTES
         if uploaded_file.size > max_bytes:
             raise ValidationError(

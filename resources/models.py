@@ -17,6 +17,8 @@ RESOLUTION_KIND_SLUG = "resolution"
 RESOLUTION_TERM_YEARS = 5  # An IACP resolution stays in force five years unless renewed.
 
 year_validators = [MinValueValidator(1893), MaxValueValidator(2100)]
+# Addresses under /resources/ that are catalog pages, not resources (resources/urls.py).
+RESERVED_SLUGS = {"feed"}
 
 
 class Vocabulary(TimeStampedModel):
@@ -70,8 +72,15 @@ class ResourceQuerySet(models.QuerySet):
         return self.published()
 
     def with_card_relations(self):
-        """What a resource card needs, fetched in a fixed number of queries."""
-        return self.select_related("kind").prefetch_related("topics", "practice_tags")
+        """What a resource card needs, fetched in a fixed number of queries.
+
+        `has_published_replacement`: a replacement the public may not see yet (a draft) is not mentioned.
+        """
+        return (
+            self.select_related("kind")
+            .prefetch_related("topics", "practice_tags")
+            .annotate(has_published_replacement=models.Q(superseded_by__status=Resource.Status.PUBLISHED))
+        )
 
 
 class Resource(TimeStampedModel):
@@ -167,17 +176,36 @@ class Resource(TimeStampedModel):
             errors["year_adopted"] = "A resolution needs the year it was adopted."
         if self.adopted_on and self.year_adopted and self.adopted_on.year != self.year_adopted:
             errors["adopted_on"] = "The adoption date must fall in the year adopted."
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = f"“{self.slug}” is the address of a catalog page: choose another."
         if self.superseded_by_id and self.superseded_by_id == self.pk:
             errors["superseded_by"] = "A resource cannot supersede itself."
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        resource = super().from_db(db, field_names, values)
+        # The sunset date the stored adoption data gives: if the stored sunset date is that one, it
+        # was set automatically and must follow a corrected adoption year or date (see save()).
+        # Deferred fields are checked first: reading one would cost a query per row (.only() lists).
+        adoption_fields = {"year_adopted", "adopted_on", "sunset_date"}
+        if not adoption_fields & resource.get_deferred_fields() and resource.year_adopted:
+            resource._automatic_sunset_date = resource.computed_sunset_date()
+        return resource
+
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        if self.sunset_date is None and self.year_adopted:
+        sunset_was_automatic = self.sunset_date == getattr(self, "_automatic_sunset_date", None)
+        if self.year_adopted and (self.sunset_date is None or sunset_was_automatic):
             self.sunset_date = self.computed_sunset_date()
-        self.file_size = self.file.size if self.file else None
+        if not self.file:
+            self.file_size = None
+        elif not self.file._committed or self.file_size is None:
+            # Measure a new upload; a file already in storage keeps its size, so saving never
+            # depends on the storage answering (a missing file must not block an edit).
+            self.file_size = self.file.size
         super().save(*args, **kwargs)
 
     def computed_sunset_date(self):

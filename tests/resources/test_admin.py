@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.core import checks
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -380,6 +381,22 @@ def test_a_real_pdf_upload_is_accepted(admin_client, report_kind):
 
     assert response.status_code == 302
     assert Resource.objects.get().file_size == len(b"%PDF-1.4\n%%EOF\n")
+
+
+def test_a_resource_whose_stored_file_is_gone_can_still_be_edited(admin_client, report_kind):
+    """The stored file was checked on arrival; an edit must not depend on reading it again."""
+    resource = ResourceFactory(kind=report_kind, external_url="", status=Resource.Status.DRAFT)
+    resource.file.save("policy.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    resource.file.storage.delete(resource.file.name)
+
+    response = admin_client.post(
+        change_url(resource), resource_form_data(report_kind, slug=resource.slug, external_url="", title="Renamed")
+    )
+
+    assert response.status_code == 302
+    resource.refresh_from_db()
+    assert resource.title == "Renamed"
+    assert resource.file_size == len(b"%PDF-1.4\n%%EOF\n")
 
 
 def test_a_resource_cannot_supersede_itself_in_the_form(admin_client, report_kind):

@@ -154,6 +154,26 @@ def test_a_sunset_date_given_by_a_curator_is_kept():
     assert resolution.sunset_date == datetime.date(2024, 10, 1)
 
 
+def test_an_automatic_sunset_date_follows_a_corrected_adoption_date():
+    ResolutionFactory(slug="aot", year_adopted=2014)
+    resolution = Resource.objects.get(slug="aot")
+
+    resolution.adopted_on = datetime.date(2014, 10, 21)
+    resolution.save()
+
+    assert Resource.objects.get(slug="aot").sunset_date == datetime.date(2019, 10, 21)
+
+
+def test_a_sunset_date_set_by_a_curator_stays_when_the_adoption_date_changes():
+    ResolutionFactory(slug="renewed", year_adopted=2014, sunset_date=datetime.date(2024, 10, 1))
+    resolution = Resource.objects.get(slug="renewed")
+
+    resolution.adopted_on = datetime.date(2014, 10, 21)
+    resolution.save()
+
+    assert Resource.objects.get(slug="renewed").sunset_date == datetime.date(2024, 10, 1)
+
+
 def test_a_resolution_is_in_force_until_its_sunset_date():
     today = datetime.date.today()
     current = ResolutionFactory(year_adopted=today.year, sunset_date=today + datetime.timedelta(days=1))
@@ -191,3 +211,11 @@ def test_practices_and_partners_read_back_in_order():
 
     assert resource.practices == [Practice.CIT, Practice.POLICY]
     assert resource.partner_list() == ["JEHT Foundation", "SAMHSA"]
+
+
+def test_a_resource_cannot_take_the_address_of_the_feed():
+    """/resources/feed/ is the Atom feed: a resource there could never be opened."""
+    resource = ResourceFactory.build(title="Feed", slug="feed", kind=ResourceKindFactory(slug="report"))
+    with pytest.raises(ValidationError) as caught:
+        resource.full_clean()
+    assert "slug" in caught.value.message_dict

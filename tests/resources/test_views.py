@@ -381,6 +381,22 @@ def test_an_unpublished_replacement_is_not_revealed_to_the_public(client):
 
 
 @pytest.mark.django_db
+def test_the_list_marks_a_resource_superseded_only_when_its_replacement_is_public(client):
+    published_replacement = ResourceFactory(title="Published new policy")
+    draft_replacement = ResourceFactory(title="Draft new policy", status=Resource.Status.DRAFT)
+    ResourceFactory(title="Replaced in public", superseded_by=published_replacement)
+    ResourceFactory(title="Replaced by a draft", superseded_by=draft_replacement)
+
+    page = client.get("/resources/").content.decode()
+    # Each result up to the end of its kind-and-year list, where the "Superseded" mark goes.
+    items = re.findall(r'<li class="usa-collection__item">.*?</li>\s*</ul>', page, re.S)
+    superseded_items = [item for item in items if ">Superseded<" in item]
+
+    assert len(superseded_items) == 1
+    assert "Replaced in public" in superseded_items[0]
+
+
+@pytest.mark.django_db
 def test_the_caution_note_is_a_warning(client):
     resource = ResourceFactory(caution_note="The term “excited delirium” is now contested.")
     content = client.get(resource.get_absolute_url()).content.decode()
