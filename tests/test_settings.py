@@ -86,6 +86,8 @@ def test_production_settings_pass_the_deployment_checklist():
     [
         # DEBUG unset is production: there is no development default to fall back on.
         ("SECRET_KEY", production_environment(DEBUG=None, SECRET_KEY=None)),
+        # A production shell has its DATABASE_URL: manage.py's bare-checkout default does not apply.
+        ("SECRET_KEY", production_environment(DEBUG=None, SECRET_KEY=None, DATABASE_URL=POSTGRES_URL)),
         ("ALLOWED_HOSTS", production_environment(ALLOWED_HOSTS=None)),
     ],
 )
@@ -109,8 +111,9 @@ def test_production_sends_email_by_smtp_and_uses_the_database_url():
     assert seen["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
-def test_development_needs_no_configuration_and_prints_email_to_the_console():
-    seen = settings_seen_by(base_environment(DEBUG="1"))
+@pytest.mark.parametrize("environment", [base_environment(DEBUG="1"), base_environment()], ids=["DEBUG=1", "nothing"])
+def test_development_needs_no_configuration_and_prints_email_to_the_console(environment):
+    seen = settings_seen_by(environment)
 
     assert seen["DEBUG"] is True
     assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
