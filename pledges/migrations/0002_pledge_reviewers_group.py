@@ -26,9 +26,14 @@ CUSTOM_PERMISSIONS = ["view_pledge_contact", "export_pledges"]
 
 def create_reviewers_group(apps, schema_editor):
     app_config = apps.get_app_config("pledges")
-    app_config.models_module = True  # create_permissions skips app configs without models.
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    # create_permissions skips app configs without a models module, which migration-state
+    # configs lack: flag it for the call, then put back whatever was there.
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from clearinghouse.one_mind import Practice
 from pledges.constants import ATTESTATION_TEXT, PLEDGE_REVIEWERS_GROUP
 from pledges.models import Agency, Pledge, PledgeTransition, PracticeProgress, add_months, new_nonce
+from tests.migration_data import run_data_migration
 
 Status = Pledge.Status
 
@@ -173,27 +174,10 @@ def deadline_for(approved_on, months):
     return add_months(approved_on, months)
 
 
-# --- Migration data, restored on demand (staff roles) ----------------------------
-# Transactional tests flush the groups that data migrations create, and --reuse-db
-# keeps the flushed database: tests that need the real group run the migration's
-# own (idempotent) function against the current models.
+# --- Migration data, restored on demand (staff roles): see tests/migration_data.py --------
 
 
 def ensure_pledge_reviewers_group():
     """The "Pledge reviewers" group with its permissions, as pledges migration 0002 creates it."""
-    import importlib
-    from types import SimpleNamespace
-
-    from django.apps import apps
-    from django.db import connection
-
-    migration = importlib.import_module("pledges.migrations.0002_pledge_reviewers_group")
-    app_config = apps.get_app_config("pledges")
-    # The migration function resets models_module to None afterwards, which suits migration
-    # state but would hide the app from post_migrate (permissions) in the real registry.
-    models_module = app_config.models_module
-    try:
-        migration.create_reviewers_group(apps, SimpleNamespace(connection=connection))
-    finally:
-        app_config.models_module = models_module
+    run_data_migration("pledges.migrations.0002_pledge_reviewers_group", "create_reviewers_group")
     return Group.objects.get(name=PLEDGE_REVIEWERS_GROUP)

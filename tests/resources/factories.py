@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from clearinghouse.one_mind import Practice
 from resources.models import Audience, Resource, ResourceKind, ResourcePractice, Topic
+from tests.migration_data import run_data_migration
 
 
 class ResourceKindFactory(factory.django.DjangoModelFactory):
@@ -80,26 +81,12 @@ class ResolutionFactory(ResourceFactory):
     year_adopted = 2014
 
 
-# --- Migration data, restored on demand (catalog curation) ----------------------
-# Transactional tests flush the rows that data migrations seeded, and --reuse-db
-# keeps the flushed database; tests that need those rows call these, which run the
-# migrations' own (idempotent) functions against the current models.
-
-
-def _run_data_migration(module_name, function_name):
-    import importlib
-    from types import SimpleNamespace
-
-    from django.apps import apps
-    from django.db import connection
-
-    migration = importlib.import_module(f"resources.migrations.{module_name}")
-    getattr(migration, function_name)(apps, SimpleNamespace(connection=connection))
+# --- Migration data, restored on demand (catalog curation): see tests/migration_data.py ---
 
 
 def ensure_seeded_vocabularies():
     """The resource kinds, topics and audiences of migration 0002, as the seed and imports expect."""
-    _run_data_migration("0002_seed_vocabularies", "seed_vocabularies")
+    run_data_migration("resources.migrations.0002_seed_vocabularies", "seed_vocabularies")
 
 
 def ensure_curators_group():
@@ -108,5 +95,5 @@ def ensure_curators_group():
 
     from resources.roles import CURATORS_GROUP
 
-    _run_data_migration("0004_curators_group", "create_curators_group")
+    run_data_migration("resources.migrations.0004_curators_group", "create_curators_group")
     return Group.objects.get(name=CURATORS_GROUP)
