@@ -20,14 +20,8 @@ from django.utils import timezone
 from clearinghouse.forms import USWDSFormMixin
 from clearinghouse.one_mind import Practice
 from resources.models import RESOLUTION_KIND_SLUG, Audience, Resource, ResourceKind, ResourcePractice, Topic
-from resources.selectors import (
-    MAX_QUERY_LENGTH,
-    normalize_search_query,
-    practice_counts,
-    prepare_search,
-    resolution_status_counts,
-    vocabulary_facet_counts,
-)
+from resources.search import MAX_QUERY_LENGTH, normalize_search_query, prepare_search
+from resources.selectors import practice_counts, resolution_status_counts, vocabulary_facet_counts
 
 FEED_TITLE = "Clearinghouse resources"
 YEAR_RANGE = {"min_value": 1893, "max_value": 2100}  # The IACP's first conference was in 1893.
@@ -197,7 +191,7 @@ class ResourceFilterSet(django_filters.FilterSet):
 
     @cached_property
     def prepared_search(self):
-        """The search, resolved once for the results and every facet count (selectors.PreparedSearch).
+        """The search, resolved once for the results and every facet count (resources.search.PreparedSearch).
 
         Resolved against the whole queryset: `q` comes first among the filters, so that is what
         it has always searched, and "the full text matches nothing, fall back to similar titles"

@@ -146,7 +146,10 @@ class Resource(TimeStampedModel):
         help_text="Leave blank to set it five years after adoption.",
     )
 
-    # Maintained by a database trigger on PostgreSQL (weighted title > summary > body).
+    # What search finds the resource by besides its own text: the names of its kind, topics,
+    # audiences and practices. Kept by resources.search.documents (signals, bulk writers call it).
+    search_tags = models.TextField(blank=True, default="", editable=False)
+    # Maintained by a database trigger on PostgreSQL (weighted: see resources.search.postgresql).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()

@@ -1,303 +1,16 @@
-"""Reads for the catalog: search, facet counts, and what the home and resource pages show.
+"""Reads for the catalog: facet counts, and what the home, resource and pledge pages show of it.
 
-Views and feeds call these; none of them branches on the database. PostgreSQL gets
-real full-text search (a weighted vector kept by a trigger, see migration 0003);
-SQLite, the zero-set-up default, gets a simpler case-insensitive match behind the
-same function.
+Search itself lives in resources.search; views and feeds call these and never branch on
+the database.
 """
 
-import json
-import re
 from dataclasses import dataclass
-from functools import cached_property
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db import connections, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, Q, TextField, Value, When
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Replace
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.db.models import Count, F, IntegerField, Q, Value, Window
+from django.db.models.functions import RowNumber
 
 from clearinghouse.one_mind import Practice
 from resources.models import RESOLUTION_KIND_SLUG, Resource, ResourceKind, ResourcePractice
-
-SEARCH_CONFIG = "english"
-MAX_QUERY_LENGTH = 200
-# Word similarity of the query to a title at or above which a misspelled query still
-# finds the resource ("crisis intervantion", "delirum"); only used when full-text finds nothing.
-TRIGRAM_THRESHOLD = 0.3
-# The highlight markup: the only HTML a snippet may contain, whichever database made it.
-HIGHLIGHT_START = "<mark>"
-HIGHLIGHT_STOP = "</mark>"
-SNIPPET_CONTEXT_CHARACTERS = 160
-
-# Characters HTML gives a meaning to, escaped in SQL before ts_headline adds its <mark> tags.
-HTML_ESCAPES = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")]
-
-
-def normalize_search_query(query):
-    """The query as searched: surrounding and repeated whitespace removed, capped in length."""
-    return " ".join((query or "").split())[:MAX_QUERY_LENGTH]
-
-
-def search_resources(queryset, query):
-    """Resources in `queryset` matching `query`, annotated with `search_rank` (higher is better).
-
-    The same call works on every database, so views never branch on it:
-    - PostgreSQL: a `websearch` query (quoted phrases, `or`, `-word`) against the weighted
-      search vector (title > summary > body), ranked with ts_rank. When the full-text query
-      matches nothing in `queryset`, resources whose title resembles the query (trigram word
-      similarity of at least TRIGRAM_THRESHOLD) are returned instead, ranked by that
-      similarity, so a misspelling still finds something. The two kinds of match never mix.
-      Rows also get `search_summary_headline` (the HTML-escaped summary with matched words
-      wrapped in <mark>) and `search_body_headline` (passages of the escaped body, marked
-      the same way); `search_snippet` picks one.
-    - Other databases: every word (or "quoted phrase") must appear, case-insensitively, in
-      the title, summary or body; `-word` excludes. Rank counts where each word appears
-      (title 4, summary 2, body 1). `attach_search_snippets` highlights in Python.
-
-    An empty query returns `queryset` unchanged (and unannotated). This is
-    `prepare_search(queryset, query).apply(queryset)`: to apply one search to several
-    querysets (results and facet counts), prepare it once and apply it to each.
-    """
-    return prepare_search(queryset, query).apply(queryset)
-
-
-@dataclass(frozen=True)
-class PreparedSearch:
-    """A search resolved once into the resources it matches, to apply to any number of querysets.
-
-    A catalog page applies its search to several queries: the results, their count and each
-    facet count. Finding the matches once and handing every query the list of matching pks
-    costs one full-text evaluation (or one typo fallback, which compares the query with every
-    candidate title) per page instead of one per query. The pks travel as ONE parameter (a
-    PostgreSQL array literal, a JSON array on SQLite), which the database parses far faster
-    than a long IN (%s, %s, ...) list and which has no limit on the number of pks.
-
-    `match_ids` are the pks of the matches in the queryset the search was prepared against;
-    `is_typo_fallback` (PostgreSQL only) says the typo fallback found them. Apply the search
-    only to that queryset or to querysets within it.
-    """
-
-    query: str
-    match_ids: tuple = ()
-    is_typo_fallback: bool = False
-
-    def filter(self, queryset):
-        """The matching resources of `queryset`, without rank or headlines: enough to count them."""
-        if not self.query:
-            return queryset
-        return queryset.filter(pk__in=self._match_ids_subquery(connections[queryset.db].vendor))
-
-    def apply(self, queryset):
-        """The matching resources of `queryset`, annotated as `search_resources` describes."""
-        if not self.query:
-            return queryset
-        if connections[queryset.db].vendor == "postgresql":
-            return _annotate_postgresql(self.filter(queryset), self)
-        return _annotate_simple(self.filter(queryset), self.query)
-
-    def _match_ids_subquery(self, vendor):
-        if vendor == "postgresql":
-            return RawSQL("SELECT unnest(%s::bigint[])", [self._match_ids_array])
-        if vendor == "sqlite":
-            return RawSQL("SELECT value FROM json_each(%s)", [self._match_ids_json])
-        return list(self.match_ids)
-
-    @cached_property
-    def _match_ids_array(self):
-        return "{" + ",".join(str(int(pk)) for pk in self.match_ids) + "}"
-
-    @cached_property
-    def _match_ids_json(self):
-        return json.dumps([int(pk) for pk in self.match_ids])
-
-
-def prepare_search(queryset, query):
-    """`query` resolved against `queryset`, ready to `apply()` to it or to querysets within it.
-
-    One query finds the matches (on PostgreSQL, a second statement first sets the typo
-    fallback's threshold: see `_postgresql_match_ids`); none when there is no query.
-    """
-    query = normalize_search_query(query)
-    if not query:
-        return PreparedSearch(query)
-    if connections[queryset.db].vendor == "postgresql":
-        return PreparedSearch(query, *_postgresql_match_ids(queryset, query))
-    matches = _filter_simple(queryset.order_by(), *parse_search_terms(query))
-    return PreparedSearch(query, tuple(matches.values_list("pk", flat=True)))
-
-
-def _full_text_query(query):
-    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-
-
-def _postgresql_match_ids(queryset, query):
-    """(pks of the resources in `queryset` matching `query`, whether the typo fallback found them).
-
-    One statement returns the full-text matches and, only if there are none, the resources
-    whose title resembles the query. The NOT EXISTS is uncorrelated, so PostgreSQL evaluates
-    it once, first (an InitPlan), and never compares titles when the full text found something.
-    `%>` (word similarity of at least pg_trgm.word_similarity_threshold) can use the trigram
-    index on title, where comparing word_similarity() with a number cannot. The threshold is
-    set for this transaction only (or, inside a caller's transaction, until that one ends; no
-    other query uses it), so `%>` means "at least TRIGRAM_THRESHOLD".
-    """
-    full_text_matches = queryset.order_by().filter(search_vector=_full_text_query(query))
-    resembling_titles = queryset.order_by().filter(~Exists(full_text_matches), title__trigram_word_similar=query)
-    matches = full_text_matches.annotate(is_typo_fallback=Value(False)).values_list("pk", "is_typo_fallback")
-    matches = matches.union(
-        resembling_titles.annotate(is_typo_fallback=Value(True)).values_list("pk", "is_typo_fallback"), all=True
-    )
-    with transaction.atomic(using=queryset.db, savepoint=False):
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
-        rows = list(matches)
-    return tuple(pk for pk, _is_typo_fallback in rows), any(is_typo_fallback for _pk, is_typo_fallback in rows)
-
-
-def _html_escaped(field_name):
-    expression = F(field_name)
-    for character, entity in HTML_ESCAPES:
-        expression = Replace(expression, Value(character), Value(entity), output_field=TextField())
-    return expression
-
-
-def _annotate_postgresql(matches, search):
-    search_query = _full_text_query(search.query)
-    # Typo fallback matches rank by how much their title resembles the query; others by ts_rank.
-    if search.is_typo_fallback:
-        search_rank = TrigramWordSimilarity(search.query, "title")
-    else:
-        search_rank = SearchRank(F("search_vector"), search_query)
-    return matches.annotate(
-        search_rank=search_rank,
-        # Escaped first, highlighted second: only ts_headline's own <mark> tags are markup.
-        # The whole summary with every match marked (stems too: "trained" marks "training") ...
-        search_summary_headline=SearchHeadline(
-            _html_escaped("summary"),
-            search_query,
-            config=SEARCH_CONFIG,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
-            highlight_all=True,
-        ),
-        # ... and, for when only the body matches, up to two short passages of it.
-        search_body_headline=SearchHeadline(
-            _html_escaped("body"),
-            search_query,
-            config=SEARCH_CONFIG,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
-            max_words=30,
-            min_words=12,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-        ),
-    )
-
-
-# A "quoted phrase", a -word to exclude, or a plain word. "or" is websearch syntax, not a word.
-SEARCH_TOKEN = re.compile(r'(-?)"([^"]+)"|(-?)([^\s"]+)')
-
-
-def parse_search_terms(query):
-    """Split a query into (terms that must appear, terms that must not), lower-cased."""
-    required, excluded = [], []
-    for match in SEARCH_TOKEN.finditer(normalize_search_query(query)):
-        negated = bool(match.group(1) or match.group(3))
-        term = (match.group(2) or match.group(4) or "").strip().lower()
-        term = term if match.group(2) else term.strip(".,;:!?()[]{}'")
-        if not term or (term == "or" and not match.group(2)):
-            continue
-        (excluded if negated else required).append(term)
-    return required, excluded
-
-
-def _filter_simple(queryset, required, excluded):
-    """Every required term in the title, summary or body, case-insensitively; no excluded one.
-    Only syntax (e.g. "or" or "-") leaves nothing to match on: everything matches."""
-    for term in required:
-        queryset = queryset.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
-    for term in excluded:
-        queryset = queryset.exclude(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
-    return queryset
-
-
-def _annotate_simple(matches, query):
-    required, _excluded = parse_search_terms(query)
-    rank = Value(0.0)
-    for term in required:
-        for field_name, weight in (("title", 4.0), ("summary", 2.0), ("body", 1.0)):
-            rank += Case(When(**{f"{field_name}__icontains": term}, then=Value(weight)), default=Value(0.0))
-    return matches.annotate(search_rank=rank)
-
-
-def highlight_terms(text, terms):
-    """`text` HTML-escaped, with each occurrence of any term wrapped in <mark>; safe to render."""
-    terms = sorted({term for term in terms if term}, key=len, reverse=True)
-    if not terms:
-        return escape(text)
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-    pieces, position = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[position : match.start()]))
-        pieces.append(format_html("<mark>{}</mark>", match.group(0)))
-        position = match.end()
-    pieces.append(escape(text[position:]))
-    # Safe: every piece above was escaped or built by format_html.
-    return mark_safe("".join(pieces))
-
-
-def _excerpt_around(text, start, end):
-    """A passage of `text` around [start, end), cut at word boundaries, with ellipses."""
-    excerpt_start = max(0, start - SNIPPET_CONTEXT_CHARACTERS)
-    excerpt_end = min(len(text), end + SNIPPET_CONTEXT_CHARACTERS)
-    if excerpt_start > 0:
-        space = text.find(" ", excerpt_start)
-        excerpt_start = space + 1 if 0 <= space < start else excerpt_start
-    if excerpt_end < len(text):
-        space = text.rfind(" ", end, excerpt_end)
-        excerpt_end = space if space > end else excerpt_end
-    prefix = "… " if excerpt_start > 0 else ""
-    suffix = " …" if excerpt_end < len(text) else ""
-    return prefix, text[excerpt_start:excerpt_end], suffix
-
-
-def search_snippet(resource, query):
-    """The highlighted passage to show for `resource` in results for `query`, or None.
-
-    Uses the database's headline when the search made one (PostgreSQL); otherwise
-    highlights in Python: the summary when it contains a term, else a passage of the body.
-    None means "nothing to highlight: show the plain summary". The result is safe HTML.
-    """
-    summary_headline = getattr(resource, "search_summary_headline", None)
-    body_headline = getattr(resource, "search_body_headline", None)
-    # Safe: ts_headline of HTML-escaped text, so its own <mark> tags are the only markup.
-    if summary_headline and HIGHLIGHT_START in summary_headline:
-        return mark_safe(summary_headline)
-    if body_headline and HIGHLIGHT_START in body_headline:
-        return mark_safe(f"… {body_headline.strip()} …")
-    required, _excluded = parse_search_terms(query)
-    if not required:
-        return None
-    pattern = re.compile("|".join(re.escape(term) for term in required), re.IGNORECASE)
-    if pattern.search(resource.summary):
-        return highlight_terms(resource.summary, required)
-    match = pattern.search(resource.body)
-    if match:
-        prefix, passage, suffix = _excerpt_around(resource.body, match.start(), match.end())
-        return format_html("{}{}{}", prefix, highlight_terms(passage, required), suffix)
-    return None
-
-
-def attach_search_snippets(resources, query):
-    """Set `.snippet` (safe HTML or None) on each resource of a page of results; no queries."""
-    for resource in resources:
-        resource.snippet = search_snippet(resource, query) if query else None
-    return resources
-
 
 # --- Facet counts ----------------------------------------------------------------------
 # Aggregate queries whose number does not depend on the number of options. No DISTINCT is
@@ -486,3 +199,45 @@ def recommended_citation(resource, url):
     publisher = resource.publisher.strip().rstrip(".")
     parts = [f"{publisher}.", year_part, title_part] if publisher else [title_part, year_part]
     return " ".join([*parts, f"Retrieved from {url}"])
+
+
+# --- The pledge pages ------------------------------------------------------------------------
+
+HELPFUL_RESOURCES_PER_PRACTICE = 4
+
+
+def helpful_resources(*, limit=HELPFUL_RESOURCES_PER_PRACTICE):
+    """Up to `limit` published catalog resources per practice (featured, then newest), and each practice's total.
+
+    One query: a window function ranks the resources within each practice.
+    """
+    ranked = (
+        ResourcePractice.objects.filter(resource__status=Resource.Status.PUBLISHED)
+        .select_related("resource__kind")
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("practice")],
+                order_by=[
+                    F("resource__featured").desc(),
+                    F("resource__published_at").desc(nulls_last=True),
+                    F("resource__title").asc(),
+                ],
+            ),
+            practice_total=Window(Count("pk"), partition_by=[F("practice")]),
+        )
+        .filter(position__lte=limit)
+        .order_by("practice", "position")
+    )
+    resources = {practice: [] for practice in Practice}
+    totals = dict.fromkeys(Practice, 0)
+    for tag in ranked:
+        resources[Practice(tag.practice)].append(tag.resource)
+        totals[Practice(tag.practice)] = tag.practice_total
+    return resources, totals
+
+
+def policy_resource_choices():
+    """Published catalog resources tagged with the policy practice: the model policies an agency may follow."""
+    tagged = ResourcePractice.objects.filter(practice=Practice.POLICY).values("resource_id")
+    return Resource.objects.published().filter(pk__in=tagged).only("pk", "title").order_by("title")

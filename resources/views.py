@@ -13,8 +13,8 @@ from clearinghouse.uploads import file_extension
 from resources.feeds import ResourceFeed
 from resources.filters import ResourceFilterSet
 from resources.models import Resource, ResourceKind, Topic
+from resources.search import attach_search_snippets
 from resources.selectors import (
-    attach_search_snippets,
     browse_terms,
     featured_resources,
     newest_resources,

@@ -4,8 +4,6 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,48 +25,9 @@ from pledges.views.common import (
     practice_rows,
     private_link_page,
 )
-from resources.models import Resource, ResourcePractice
+from resources.selectors import helpful_resources, policy_resource_choices
 
 logger = logging.getLogger(__name__)
-
-HELPFUL_RESOURCES_PER_PRACTICE = 4
-
-
-def helpful_resources(*, limit=HELPFUL_RESOURCES_PER_PRACTICE):
-    """Up to `limit` published catalog resources per practice (featured, then newest), and each practice's total.
-
-    One query: a window function ranks the resources within each practice.
-    """
-    ranked = (
-        ResourcePractice.objects.filter(resource__status=Resource.Status.PUBLISHED)
-        .select_related("resource__kind")
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("practice")],
-                order_by=[
-                    F("resource__featured").desc(),
-                    F("resource__published_at").desc(nulls_last=True),
-                    F("resource__title").asc(),
-                ],
-            ),
-            practice_total=Window(Count("pk"), partition_by=[F("practice")]),
-        )
-        .filter(position__lte=limit)
-        .order_by("practice", "position")
-    )
-    resources = {practice: [] for practice in Practice}
-    totals = dict.fromkeys(Practice, 0)
-    for tag in ranked:
-        resources[Practice(tag.practice)].append(tag.resource)
-        totals[Practice(tag.practice)] = tag.practice_total
-    return resources, totals
-
-
-def policy_resource_choices():
-    """Published catalog resources tagged with the policy practice: the model policies an agency may follow."""
-    tagged = ResourcePractice.objects.filter(practice=Practice.POLICY).values("resource_id")
-    return Resource.objects.published().filter(pk__in=tagged).only("pk", "title").order_by("title")
 
 
 def build_report_form(practice, pledge, progress, data=None, files=None):

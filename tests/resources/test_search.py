@@ -5,16 +5,19 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
+from clearinghouse.one_mind import Practice
 from resources.filters import ResourceFilterSet
-from resources.models import Resource
-from resources.selectors import (
+from resources.models import Resource, ResourcePractice
+from resources.search import (
     attach_search_snippets,
     highlight_terms,
     parse_search_terms,
+    prepare_search,
     search_resources,
     search_snippet,
 )
-from tests.resources.factories import ResourceFactory, TopicFactory
+from resources.search.base import MatchMode
+from tests.resources.factories import AudienceFactory, ResourceFactory, ResourceKindFactory, TopicFactory
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite fallback")
@@ -38,10 +41,35 @@ def test_an_empty_query_returns_everything_unchanged():
 
 
 @pytest.mark.django_db
-def test_every_word_must_match():
+def test_every_word_must_match_when_enough_resources_do():
+    for place in ("Ohio", "Utah", "Iowa"):
+        ResourceFactory(title=f"Mobile crisis teams in {place}", summary="Clinicians respond with officers.")
+    ResourceFactory(title="Mobile data terminals", summary="Laptops in patrol cars.")
+    assert sorted(titles(search("mobile crisis"))) == [
+        "Mobile crisis teams in Iowa",
+        "Mobile crisis teams in Ohio",
+        "Mobile crisis teams in Utah",
+    ]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_too_few_matches_for_every_word_add_those_matching_most_words_ranked_after():
     ResourceFactory(title="Mobile crisis teams", summary="Clinicians respond with officers.")
     ResourceFactory(title="Mobile data terminals", summary="Laptops in patrol cars.")
-    assert titles(search("mobile crisis")) == ["Mobile crisis teams"]
+    ResourceFactory(title="Officer wellness", summary="Peer support.")
+    prepared = prepare_search(Resource.objects.published(), "mobile crisis")
+    assert prepared.mode == MatchMode.MOST_WORDS
+    assert titles(search("mobile crisis")) == ["Mobile crisis teams", "Mobile data terminals"]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_most_words_means_a_majority_of_three_or_more():
+    ResourceFactory(title="Crisis lines for rural veterans")
+    ResourceFactory(title="Crisis lines", summary="In cities.")
+    ResourceFactory(title="Rural policing")
+    assert titles(search("crisis lines rural")) == ["Crisis lines for rural veterans", "Crisis lines"]
 
 
 @pytest.mark.django_db
@@ -246,3 +274,43 @@ def test_sqlite_snippets_highlight_in_python():
     resource = search("crisis").get()
     assert not hasattr(resource, "search_summary_headline")
     assert search_snippet(resource, "crisis") == "<mark>Crisis</mark> lines &amp; &lt;988&gt;."
+
+
+# --- Found by tags and resolution details, on every database -------------------------------
+
+
+@pytest.mark.django_db
+def test_a_resource_is_found_by_its_topic_kind_audience_and_practice_names():
+    legislation = TopicFactory(slug="state-laws", name="Legislation and statutes")
+    toolkit = ResourceKindFactory(slug="toolkit", name="Toolkit")
+    resource = ResourceFactory(title="State rules compared", summary="A survey.", topics=[legislation], kind=toolkit)
+    ResourceFactory(title="Officer wellness", summary="Peer support.")
+    assert titles(search("legislation")) == ["State rules compared"]
+    assert titles(search("toolkit")) == ["State rules compared"]
+    ResourcePractice.objects.create(resource=resource, practice=Practice.CIT)
+    assert titles(search("crisis intervention team")) == ["State rules compared"]
+    resource.audiences.add(AudienceFactory(slug="call-takers", name="Call takers"))
+    assert titles(search("call takers")) == ["State rules compared"]
+
+
+@pytest.mark.django_db
+def test_renaming_a_topic_or_removing_it_updates_what_search_finds():
+    topic = TopicFactory(slug="laws", name="Lawmaking")
+    resource = ResourceFactory(title="State statutes compared", summary="A survey.", topics=[topic])
+    topic.name = "Statutory reform"
+    topic.save()
+    assert titles(search("reform")) == ["State statutes compared"]
+    assert titles(search("lawmaking")) == []
+    resource.topics.remove(topic)
+    assert titles(search("reform")) == []
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_a_resolution_is_found_by_its_identifier_and_a_title_match_outranks_a_tag_match():
+    ResourceFactory(title="Resolution on crisis teams", identifier="NDD.028.a07", year_adopted=2007)
+    assert titles(search("NDD.028.a07")) == ["Resolution on crisis teams"]
+    training = TopicFactory(slug="training", name="Training")
+    ResourceFactory(title="Field guide", summary="For patrol.", topics=[training])
+    ResourceFactory(title="Training for dispatchers", summary="For call takers.")
+    assert titles(search("training")) == ["Training for dispatchers", "Field guide"]

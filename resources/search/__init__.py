@@ -1,0 +1,64 @@
+"""Catalog search: one set of functions whatever the database, so views never branch on it.
+
+- `prepare_search(queryset, query)` resolves a query once into a PreparedSearch, which is then
+  applied to the results and to every facet count of a page (`filter` to count, `apply` to rank).
+- PostgreSQL (resources.search.postgresql): full-text search on a weighted vector kept by a
+  trigger, ranked, with highlighted headlines and fallbacks for too few matches and misspellings.
+- SQLite, the zero-set-up default (resources.search.sqlite).
+- The query syntax and its parsing are shared (resources.search.query); so are the
+  highlighted passages shown under each result (resources.search.snippets).
+"""
+
+from django.db import connections
+
+from resources.search.base import PreparedSearch
+from resources.search.query import (
+    MAX_QUERY_LENGTH,
+    ParsedQuery,
+    Term,
+    TermGroup,
+    normalize_search_query,
+    parse_search_query,
+    parse_search_terms,
+)
+from resources.search.snippets import attach_search_snippets, highlight_terms, search_snippet
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "ParsedQuery",
+    "PreparedSearch",
+    "Term",
+    "TermGroup",
+    "attach_search_snippets",
+    "highlight_terms",
+    "normalize_search_query",
+    "parse_search_query",
+    "parse_search_terms",
+    "prepare_search",
+    "search_resources",
+    "search_snippet",
+]
+
+
+def prepare_search(queryset, query):
+    """`query` resolved against `queryset`, ready to `apply()` to it or to querysets within it.
+
+    An empty query (or one of syntax only) prepares a search that leaves querysets unchanged.
+    """
+    parsed = parse_search_query(query)
+    if not parsed:
+        return PreparedSearch(parsed)
+    if connections[queryset.db].vendor == "postgresql":
+        from resources.search import postgresql as backend
+    else:
+        from resources.search import sqlite as backend
+    return backend.prepare(queryset, parsed)
+
+
+def search_resources(queryset, query):
+    """Resources in `queryset` matching `query`, annotated with `search_rank` (higher is better).
+
+    This is `prepare_search(queryset, query).apply(queryset)`: to apply one search to several
+    querysets (results and facet counts), prepare it once and apply it to each.
+    """
+    return prepare_search(queryset, query).apply(queryset)

@@ -1,0 +1,72 @@
+"""The text search finds a resource by besides its own: the names of its kind, topics,
+audiences and One Mind practices, kept in `Resource.search_tags`.
+
+They live in other tables, so a trigger on the resource row cannot see them change; this module
+is the one place that writes them. Signals (resources.signals) call it after the admin or a
+service changes a resource's tags or renames a term; bulk writers (the CSV import, the benchmark
+loader) call `refresh_search_tags` themselves once, after their last batch. On PostgreSQL the
+row trigger then folds the new tags into the weighted search vector.
+"""
+
+from django.db.models import Aggregate, Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat
+
+from clearinghouse.one_mind import Practice
+from resources.models import Resource, ResourceKind, ResourcePractice
+
+
+class JoinedNames(Aggregate):
+    """The names of a group joined by spaces (string_agg on PostgreSQL, group_concat on SQLite)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def _joined(queryset, name_expression):
+    """One row per resource (OuterRef) with the names of `queryset`'s rows joined."""
+    return Subquery(
+        queryset.filter(resource_id=OuterRef("pk"))
+        .order_by()
+        .values("resource_id")
+        .annotate(names=JoinedNames(name_expression))
+        .values("names")
+    )
+
+
+PRACTICE_LABEL = Case(
+    *(When(practice=value, then=Value(label)) for value, label in Practice.choices), default=Value("")
+)
+
+
+def search_tags_expression():
+    """SQL for a resource's tags as one line of text, in a fixed order: kind, topics, audiences, practices."""
+    parts = [
+        Subquery(ResourceKind.objects.filter(pk=OuterRef("kind_id")).values("name")),
+        _joined(Resource.topics.through.objects, "topic__name"),
+        _joined(Resource.audiences.through.objects, "audience__name"),
+        _joined(ResourcePractice.objects, PRACTICE_LABEL),
+    ]
+    pieces = []
+    for part in parts:
+        pieces += [Coalesce(part, Value(""), output_field=CharField()), Value(" ")]
+    return Concat(*pieces[:-1], output_field=CharField())
+
+
+def refresh_search_tags(resource_ids=None):
+    """Recompute `search_tags` for these resources (every resource when None). One UPDATE."""
+    resources = Resource.objects.all() if resource_ids is None else Resource.objects.filter(pk__in=resource_ids)
+    return resources.update(search_tags=search_tags_expression())
+
+
+def refresh_search_tags_for_term(term):
+    """After a kind, topic or audience is renamed: refresh the resources that carry it."""
+    if isinstance(term, ResourceKind):
+        carriers = Q(kind=term)
+    else:
+        links = Resource.topics.through if term._meta.model_name == "topic" else Resource.audiences.through
+        carriers = Q(pk__in=links.objects.filter(**{term._meta.model_name: term}).values("resource_id"))
+    return Resource.objects.filter(carriers).update(search_tags=search_tags_expression())

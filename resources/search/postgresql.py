@@ -1,0 +1,201 @@
+"""Search on PostgreSQL: full-text search on a weighted vector, ranked, with headlines.
+
+The vector (resources_resource.search_vector) is kept by a trigger (migrations 0003 and 0006):
+title and resolution identifier (A), the resource's kind, topics, audiences and practices and
+its summary (B), publisher, partners, committee and conference (C), body (D). A GIN index
+serves the `@@` matches.
+
+A query is compiled once into a tsquery (each term through plainto_/phraseto_tsquery, so
+stemming and stop words follow the 'english' configuration; groups joined with `&&`, a group's
+terms and synonyms with `||`), and every later statement of the page reuses its text.
+When every word together finds too little, resources matching most of the words are the
+results, ranked first by how many words they match; when nothing matches the words at all,
+titles spelled like the query (trigram word similarity) are.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField, SearchRank, TrigramWordSimilarity
+from django.db import connections, transaction
+from django.db.models import BooleanField, F, FloatField, Func, IntegerField, TextField, Value
+from django.db.models.functions import Cast, Replace
+
+from resources.search.base import MatchMode, PreparedSearch
+from resources.search.snippets import HIGHLIGHT_START, HIGHLIGHT_STOP
+
+SEARCH_CONFIG = "english"
+# Fewer resources than this matching every word is "too little": resources matching most words are added.
+FEW_MATCHES = 3
+# Word similarity of the query to a title at or above which a misspelled query still
+# finds the resource ("crisis intervantion", "delirum"); only used when the words match nothing.
+TRIGRAM_THRESHOLD = 0.3
+# Titles offered by the spelling fallback, at most: the best-resembling ones.
+MAX_SIMILAR_TITLES = 200
+# ts_rank normalization 32: rank / (rank + 1), so a rank is below 1 and "words matched" can lead it.
+RANK_NORMALIZATION = 32
+
+# Characters HTML gives a meaning to, escaped in SQL before ts_headline adds its <mark> tags.
+HTML_ESCAPES = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")]
+
+
+def _tsquery(text):
+    """A compiled tsquery (its text form), as an expression."""
+    return Cast(Value(text), output_field=SearchQueryField())
+
+
+def _matches(tsquery_text):
+    return Func(
+        F("search_vector"),
+        _tsquery(tsquery_text),
+        arg_joiner=" @@ ",
+        template="(%(expressions)s)",
+        output_field=BooleanField(),
+    )
+
+
+def _term_sql(term):
+    function = "phraseto_tsquery" if term.is_phrase else "plainto_tsquery"
+    return f"{function}('{SEARCH_CONFIG}', %s)", [term.text]
+
+
+def _group_sql(group):
+    parts = [_term_sql(term) for term in group.terms]
+    return "(" + " || ".join(sql for sql, _params in parts) + ")", [p for _sql, params in parts for p in params]
+
+
+def _compile_sql(parsed):
+    """SELECT-able SQL giving, as text: the whole query, and each group alone (for "most words")."""
+    groups = [_group_sql(group) for group in parsed.groups]
+    excluded = [_term_sql(term) for term in parsed.excluded]
+    pieces = [sql for sql, _params in groups] + [f"!!{sql}" for sql, _params in excluded]
+    params = [p for _sql, ps in groups for p in ps] + [p for _sql, ps in excluded for p in ps]
+    columns = [f"({' && '.join(pieces)})::text"] + [f"({sql})::text" for sql, _params in groups]
+    column_params = params + [p for _sql, ps in groups for p in ps]
+    return ", ".join(columns), column_params
+
+
+@dataclass(frozen=True)
+class PostgreSQLPreparedSearch(PreparedSearch):
+    """`tsquery`: the compiled query (all words); `group_tsqueries`: each group's, for "most words";
+    `required_groups`: how many groups a "most words" match needs; `similar_title_ids`: the
+    resources the spelling fallback found."""
+
+    tsquery: str = ""
+    group_tsqueries: tuple = ()
+    required_groups: int = 0
+    similar_title_ids: tuple = ()
+
+    def _groups_matched(self):
+        total = Value(0)
+        for tsquery in self.group_tsqueries:
+            total = total + Cast(_matches(tsquery), output_field=IntegerField())
+        return total
+
+    def filter(self, queryset):
+        if self.mode == MatchMode.SIMILAR_SPELLING:
+            return queryset.filter(pk__in=self.similar_title_ids)
+        if self.mode == MatchMode.MOST_WORDS:
+            any_group = " | ".join(f"({tsquery})" for tsquery in self.group_tsqueries)
+            return queryset.alias(groups_matched=self._groups_matched()).filter(
+                _matches(any_group), groups_matched__gte=self.required_groups
+            )
+        return queryset.filter(_matches(self.tsquery))
+
+    def apply(self, queryset):
+        matches = self.filter(queryset)
+        if self.mode == MatchMode.SIMILAR_SPELLING:
+            rank = TrigramWordSimilarity(self.query, "title")
+            headline_query = self.tsquery or "''"
+        elif self.mode == MatchMode.MOST_WORDS:
+            headline_query = " | ".join(f"({tsquery})" for tsquery in self.group_tsqueries)
+            rank = Cast(self._groups_matched(), output_field=FloatField()) + SearchRank(
+                F("search_vector"), _tsquery(headline_query), normalization=Value(RANK_NORMALIZATION)
+            )
+        else:
+            headline_query = self.tsquery
+            rank = SearchRank(F("search_vector"), _tsquery(self.tsquery), normalization=Value(RANK_NORMALIZATION))
+        return matches.annotate(search_rank=rank, **_headlines(headline_query))
+
+
+def _html_escaped(field_name):
+    expression = F(field_name)
+    for character, entity in HTML_ESCAPES:
+        expression = Replace(expression, Value(character), Value(entity), output_field=TextField())
+    return expression
+
+
+def _headlines(tsquery_text):
+    search_query = _tsquery(tsquery_text)
+    return {
+        # Escaped first, highlighted second: only ts_headline's own <mark> tags are markup.
+        # The whole summary with every match marked (stems too: "trained" marks "training") ...
+        "search_summary_headline": SearchHeadline(
+            _html_escaped("summary"),
+            search_query,
+            config=SEARCH_CONFIG,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            highlight_all=True,
+        ),
+        # ... and, for when only the body matches, up to two short passages of it.
+        "search_body_headline": SearchHeadline(
+            _html_escaped("body"),
+            search_query,
+            config=SEARCH_CONFIG,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    }
+
+
+def prepare(queryset, parsed):
+    """Compile `parsed` and decide how it matches within `queryset`: two statements at most
+    (three when the spelling fallback is needed), whatever the size of the catalog."""
+    connection = connections[queryset.db]
+    columns_sql, params = _compile_sql(parsed)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns_sql}", params)
+        tsquery, *group_tsqueries = cursor.fetchone()
+    group_tsqueries = tuple(text for text in group_tsqueries if text)
+    base = queryset.order_by()
+    found = base.filter(_matches(tsquery)).values("pk")[:FEW_MATCHES].count() if tsquery else 0
+    if found >= FEW_MATCHES or (found and len(group_tsqueries) < 2):
+        return PostgreSQLPreparedSearch(parsed, tsquery=tsquery, group_tsqueries=group_tsqueries)
+    if len(group_tsqueries) >= 2:
+        required = 1 if len(group_tsqueries) == 2 else len(group_tsqueries) // 2 + 1
+        most = PostgreSQLPreparedSearch(
+            parsed, MatchMode.MOST_WORDS, tsquery=tsquery, group_tsqueries=group_tsqueries, required_groups=required
+        )
+        if found or most.filter(base).exists():
+            return most
+    return PostgreSQLPreparedSearch(
+        parsed,
+        MatchMode.SIMILAR_SPELLING,
+        tsquery=tsquery,
+        group_tsqueries=group_tsqueries,
+        similar_title_ids=_similar_title_ids(base, parsed.text),
+    )
+
+
+def _similar_title_ids(queryset, query):
+    """Pks of the resources whose title resembles `query` (best first, at most MAX_SIMILAR_TITLES).
+
+    `%>` (word similarity of at least pg_trgm.word_similarity_threshold) can use the trigram
+    index on title, where comparing word_similarity() with a number cannot. The threshold is set
+    for this transaction only (or, inside a caller's transaction, until that one ends; no other
+    query uses it), so `%>` means "at least TRIGRAM_THRESHOLD".
+    """
+    similar = (
+        queryset.filter(title__trigram_word_similar=query)
+        .annotate(similarity=TrigramWordSimilarity(query, "title"))
+        .order_by("-similarity", "pk")
+        .values_list("pk", flat=True)[:MAX_SIMILAR_TITLES]
+    )
+    with transaction.atomic(using=queryset.db, savepoint=False):
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
+        return tuple(similar)
