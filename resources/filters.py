@@ -21,7 +21,12 @@ from clearinghouse.forms import USWDSFormMixin
 from clearinghouse.one_mind import Practice
 from resources.models import RESOLUTION_KIND_SLUG, Audience, Resource, ResourceKind, ResourcePractice, Topic
 from resources.search import MAX_QUERY_LENGTH, normalize_search_query, prepare_search
-from resources.selectors import practice_counts, resolution_status_counts, vocabulary_facet_counts
+from resources.selectors import (
+    cached_catalog_read,
+    practice_counts,
+    resolution_status_counts,
+    vocabulary_facet_counts,
+)
 
 FEED_TITLE = "Clearinghouse resources"
 YEAR_RANGE = {"min_value": 1893, "max_value": 2100}  # The IACP's first conference was in 1893.
@@ -268,7 +273,35 @@ class ResourceFilterSet(django_filters.FilterSet):
             title += f" matching “{self.search_query}”"
         return f"{title}: {', '.join(parts)}" if parts else title
 
+    def facet_cache_key(self):
+        """What the facet counts depend on: the valid filters and the searched text (not page or sort)."""
+        data = self.valid_data
+        parts = [f"q={self.search_query}"]
+        for param in ("kind", "topic", "audience"):
+            parts.append(f"{param}=" + ",".join(sorted(term.slug for term in data.get(param) or [])))
+        parts.append("practice=" + ",".join(sorted(data.get("practice") or [])))
+        parts += [f"{name}={data.get(name) or ''}" for name in ("year_min", "year_max", "in_force")]
+        # Facets carry their fields' error messages, which name the invalid values.
+        parts.append(self.form.errors.as_json() if self.is_bound else "")
+        return "&".join(parts)
+
     def facets(self):
+        """The sidebar's checkbox groups with counts, computed once per combination of filters
+        and catalog version (selectors.cached_catalog_read): pages and sort orders of the same
+        filters share them. See `count_facets` for the work on a miss.
+        """
+        if not hasattr(self, "_facets"):
+            self._facets = cached_catalog_read(("facets", self.facet_cache_key()), self.count_facets)
+        return self._facets
+
+    def result_count(self):
+        """How many resources `qs` holds, read off the kind facet (every resource has one kind),
+        so a page costs no COUNT over the matches of its own."""
+        kind_facet = next(facet for facet in self.facets() if facet.param == "kind")
+        counted = [option for option in kind_facet.options if option.selected] if kind_facet.has_selection else None
+        return sum(option.count for option in (kind_facet.options if counted is None else counted))
+
+    def count_facets(self):
         """The sidebar's checkbox groups with counts: three aggregate queries, whatever the number
         of options (kinds, topics and audiences together; practices; resolution status), plus
         resolving the search if `qs` has not done so yet.

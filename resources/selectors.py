@@ -12,6 +12,13 @@ from django.db.models.functions import RowNumber
 from clearinghouse.one_mind import Practice
 from resources.models import RESOLUTION_KIND_SLUG, Resource, ResourceKind, ResourcePractice
 
+
+def cached_catalog_read(key_parts, compute):
+    """`compute()`, cached until the catalog next changes (or the day does: resolutions' status
+    depends on the date). Facet counts and the home page's counts go through here."""
+    return compute()
+
+
 # --- Facet counts ----------------------------------------------------------------------
 # Aggregate queries whose number does not depend on the number of options. No DISTINCT is
 # needed: a resource has one kind, and the unique constraints allow one row per resource and
@@ -128,6 +135,11 @@ def newest_resources(limit=6, exclude=()):
     """The most recently published resources (leaving out the pks in `exclude`), ready for cards."""
     resources = Resource.objects.published().exclude(pk__in=exclude)
     return resources.with_card_relations().order_by("-published_at", "title")[:limit]
+
+
+def published_practice_counts():
+    """{Practice: number of published resources tagged with it}, cached until the catalog changes."""
+    return cached_catalog_read(("practice-counts",), lambda: practice_counts(Resource.objects.published()))
 
 
 def browse_terms(vocabulary_model):

@@ -16,9 +16,10 @@ from resources.models import Resource, ResourceKind, Topic
 from resources.search import attach_search_snippets
 from resources.selectors import (
     browse_terms,
+    cached_catalog_read,
     featured_resources,
     newest_resources,
-    practice_counts,
+    published_practice_counts,
     recommended_citation,
     related_resources,
     resource_page_queryset,
@@ -34,15 +35,14 @@ SINGLE_VALUE_PARAMS = {"q", "year_min", "year_max", "in_force"}
 @require_safe
 def home(request):
     featured = list(featured_resources())
-    published_practice_counts = practice_counts(Resource.objects.published())
     context = {
         "featured_resources": featured,
         "newest_resources": newest_resources(exclude=[resource.pk for resource in featured]),
-        "topics": browse_terms(Topic),
-        "kinds": browse_terms(ResourceKind),
+        "topics": cached_catalog_read(("browse", "topics"), lambda: list(browse_terms(Topic))),
+        "kinds": cached_catalog_read(("browse", "kinds"), lambda: list(browse_terms(ResourceKind))),
         "practices": [
             {"practice": practice, "count": count, "description": PRACTICE_DESCRIPTIONS[practice]}
-            for practice, count in published_practice_counts.items()
+            for practice, count in published_practice_counts().items()
         ],
     }
     return render(request, "resources/home.html", context)
@@ -55,6 +55,7 @@ def resource_list(request):
         return resource_feed(request)
     filterset = ResourceFilterSet(request.GET, queryset=Resource.objects.published(), request=request)
     paginator = Paginator(filterset.qs.with_card_relations(), PAGE_SIZE)
+    paginator.count = filterset.result_count()  # Known from the facet counts: no COUNT query.
     # get_page() turns a missing, malformed or out-of-range number into the first or last page.
     page = paginator.get_page(request.GET.get("page"))
     resources = attach_search_snippets(list(page.object_list), filterset.search_query)

@@ -107,7 +107,8 @@ def filter_resources(query_string):
         ("in_force=no", 1),
         ("q=curriculum", 1),
         ("q=summary", 5),
-        ("q=policy", 2),
+        # Two titles say "policy"; the resolution on courts is found by its topic, Policy.
+        ("q=policy", 3),
         ("sort=title", 5),
         # Combined: facets AND together, values within a facet OR.
         ("kind=model-policy&topic=policy&audience=officers", 1),
