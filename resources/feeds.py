@@ -8,6 +8,8 @@ from django.utils.html import escape
 from clearinghouse.templatetags.query_urls import url_with_query
 from resources.filters import ResourceFilterSet
 from resources.models import Resource
+from resources.search import search_plan
+from resources.selectors import resource_cards
 
 FEED_ITEM_LIMIT = 50
 
@@ -39,7 +41,10 @@ class ResourceFeed(Feed):
         return filterset.request.get_full_path()
 
     def items(self, filterset):
-        return filterset.qs.order_by("-published_at", "title").with_card_relations()[:FEED_ITEM_LIMIT]
+        search = filterset.prepared_search
+        with search_plan(search, filterset.queryset.db):
+            newest = filterset.qs.order_by("-published_at", "title").values_list("pk", flat=True)[:FEED_ITEM_LIMIT]
+            return resource_cards(list(newest))
 
     def item_title(self, resource):
         return resource.title

@@ -78,6 +78,7 @@ class ResourceQuerySet(models.QuerySet):
         """
         return (
             self.select_related("kind")
+            .defer("search_vector", "search_head")  # Stored out of line or only for ranking: never shown.
             .prefetch_related("topics", "practice_tags")
             .annotate(has_published_replacement=models.Q(superseded_by__status=Resource.Status.PUBLISHED))
         )
@@ -149,8 +150,10 @@ class Resource(TimeStampedModel):
     # What search finds the resource by besides its own text: the names of its kind, topics,
     # audiences and practices. Kept by resources.search.documents (signals, bulk writers call it).
     search_tags = models.TextField(blank=True, default="", editable=False)
-    # Maintained by a database trigger on PostgreSQL (weighted: see resources.search.postgresql).
+    # Maintained by a database trigger on PostgreSQL (weighted: see resources.search.postgresql):
+    # everything search matches, and its title-and-summary part that ranks the matches.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_head = SearchVectorField(null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
 

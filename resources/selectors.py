@@ -126,6 +126,21 @@ def resolution_status_counts(resources, today):
 # --- Pages ---------------------------------------------------------------------------------
 
 
+def resource_cards(resource_ids, search=None):
+    """The published resources with these pks, in this order, ready for cards; with `search`
+    (a PreparedSearch), highlighted by the database where it can.
+
+    Results are found in two steps: first the pks of one page, ranked (a narrow sort), then the
+    rows of those twenty alone. Sorting whole rows, bodies included, spilled to disk at 100,000
+    resources. A fixed number of queries: the rows, topics and practices.
+    """
+    resources = Resource.objects.filter(pk__in=list(resource_ids)).with_card_relations()
+    if search is not None:
+        resources = search.with_headlines(resources)
+    by_pk = {resource.pk: resource for resource in resources}
+    return [by_pk[pk] for pk in resource_ids if pk in by_pk]
+
+
 def featured_resources(limit=3):
     """Published resources staff marked as featured, newest first, ready for cards."""
     return Resource.objects.published().filter(featured=True).with_card_relations()[:limit]

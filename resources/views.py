@@ -13,7 +13,7 @@ from clearinghouse.uploads import file_extension
 from resources.feeds import ResourceFeed
 from resources.filters import ResourceFilterSet
 from resources.models import Resource, ResourceKind, Topic
-from resources.search import attach_search_snippets
+from resources.search import attach_search_snippets, search_plan
 from resources.selectors import (
     browse_terms,
     cached_catalog_read,
@@ -22,6 +22,7 @@ from resources.selectors import (
     published_practice_counts,
     recommended_citation,
     related_resources,
+    resource_cards,
     resource_page_queryset,
     visible_replaced_resources,
     visible_superseding_resource,
@@ -54,11 +55,15 @@ def resource_list(request):
     if request.GET.get("format") == "atom":
         return resource_feed(request)
     filterset = ResourceFilterSet(request.GET, queryset=Resource.objects.published(), request=request)
-    paginator = Paginator(filterset.qs.with_card_relations(), PAGE_SIZE)
-    paginator.count = filterset.result_count()  # Known from the facet counts: no COUNT query.
-    # get_page() turns a missing, malformed or out-of-range number into the first or last page.
-    page = paginator.get_page(request.GET.get("page"))
-    resources = attach_search_snippets(list(page.object_list), filterset.search_query)
+    search = filterset.prepared_search
+    with search_plan(search, filterset.queryset.db):
+        facets = filterset.facets()
+        paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
+        paginator.count = filterset.result_count()  # Known from the facet counts: no COUNT query.
+        # get_page() turns a missing, malformed or out-of-range number into the first or last page.
+        page = paginator.get_page(request.GET.get("page"))
+        resources = resource_cards(list(page.object_list), search)
+    resources = attach_search_snippets(resources, filterset.search_query)
 
     list_url = reverse("resources:list")
     active_filters = [
@@ -78,7 +83,7 @@ def resource_list(request):
     context = {
         "filterset": filterset,
         "form": filterset.form,
-        "facets": filterset.facets(),
+        "facets": facets,
         "page_obj": page,
         "paginator": paginator,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),

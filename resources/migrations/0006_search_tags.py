@@ -1,11 +1,25 @@
-"""Search finds a resource by its tags and resolution details too (issue 6)."""
+"""Search finds a resource by its tags and resolution details too, and ranks cheaply (issue 6).
 
+On PostgreSQL:
+- The trigger of migration 0003 now also weighs the resolution identifier with the title (A),
+  the kind, topic, audience and practice names (search_tags) with the summary (B), and the
+  publisher, partners, committee and conference (C); the body comes last (D).
+- It also keeps `search_head`, a small vector of the A and B parts only, which ranks results:
+  ts_rank reads the vector of every match, and the whole vector (about 1.3 kB) costs far more
+  to read for 90,000 matches than the head (about 0.5 kB). Body-only matches rank after.
+- The row is laid out so that a search reads little of it: the head stays in the row
+  (STORAGE MAIN), while the full vector, the body and the summary move out of line
+  (toast_tuple_target 256). Matching uses the GIN index, which never reads the full vector.
+  Measured on 100,000 resources: the heap shrinks from 273 MB to 109 MB.
+"""
+
+import django.contrib.postgres.search
 from django.db import migrations, models
 
-# The trigger of migration 0003 now also weighs the resolution identifier with the title (A),
-# the kind, topic, audience and practice names (search_tags) with the summary (B), and the
-# publisher, partners, committee and conference (C); the body comes last (D).
-
+HEAD_SQL = """
+    setweight(to_tsvector('pg_catalog.english', coalesce({row}title, '') || ' ' || coalesce({row}identifier, '')), 'A') ||
+    setweight(to_tsvector('pg_catalog.english', coalesce({row}search_tags, '') || ' ' || coalesce({row}summary, '')), 'B')
+"""
 SEARCH_VECTOR_SQL = """
     setweight(to_tsvector('pg_catalog.english', coalesce({row}title, '') || ' ' || coalesce({row}identifier, '')), 'A') ||
     setweight(to_tsvector('pg_catalog.english', coalesce({row}search_tags, '') || ' ' || coalesce({row}summary, '')), 'B') ||
@@ -19,18 +33,28 @@ PREVIOUS_SEARCH_VECTOR_SQL = """
 """
 
 
-def trigger_function_sql(vector_sql):
+def trigger_function_sql(vector_sql, head_sql=None):
+    head = f"NEW.search_head := {head_sql.format(row='NEW.')};" if head_sql else ""
     return f"""
     CREATE OR REPLACE FUNCTION resources_resource_search_vector_update() RETURNS trigger AS $$
     BEGIN
         NEW.search_vector := {vector_sql.format(row="NEW.")};
+        {head}
         RETURN NEW;
     END
     $$ LANGUAGE plpgsql
     """
 
 
-VECTOR_STORAGE = "MAIN"
+LAYOUT_SQL = [
+    "ALTER TABLE resources_resource SET (toast_tuple_target = 256)",
+    "ALTER TABLE resources_resource ALTER COLUMN search_head SET STORAGE MAIN",
+    "ALTER TABLE resources_resource ALTER COLUMN search_vector SET STORAGE EXTERNAL",
+]
+PREVIOUS_LAYOUT_SQL = [
+    "ALTER TABLE resources_resource RESET (toast_tuple_target)",
+    "ALTER TABLE resources_resource ALTER COLUMN search_vector SET STORAGE EXTENDED",
+]
 
 PRACTICE_LABELS = {
     "partnership": "Community mental health partnership",
@@ -61,12 +85,11 @@ def backfill_sql(aggregate):
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(trigger_function_sql(SEARCH_VECTOR_SQL))
-        # Keep the vector in the row and let the body go out of line instead: ranking reads the
-        # vector of every match, and fetching each from the TOAST table cost 5-7 times more
-        # (measured on 100,000 resources). The backfill below rewrites every row this way.
-        schema_editor.execute(f"ALTER TABLE resources_resource ALTER COLUMN search_vector SET STORAGE {VECTOR_STORAGE}")
-        schema_editor.execute(backfill_sql("string_agg({}, ' ')"))  # The trigger recomputes each vector.
+        schema_editor.execute(trigger_function_sql(SEARCH_VECTOR_SQL, HEAD_SQL))
+        for statement in LAYOUT_SQL:
+            schema_editor.execute(statement)
+        # Rewrites every row: the trigger fills both vectors, and each row takes the new layout.
+        schema_editor.execute(backfill_sql("string_agg({}, ' ')"))
     else:
         schema_editor.execute(backfill_sql("group_concat({}, ' ')"))
 
@@ -74,8 +97,8 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(trigger_function_sql(PREVIOUS_SEARCH_VECTOR_SQL))
-        schema_editor.execute("ALTER TABLE resources_resource ALTER COLUMN search_vector SET STORAGE EXTENDED")
-        schema_editor.execute("UPDATE resources_resource SET search_tags = ''")
+        for statement in PREVIOUS_LAYOUT_SQL:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -88,6 +111,11 @@ class Migration(migrations.Migration):
             model_name="resource",
             name="search_tags",
             field=models.TextField(blank=True, default="", editable=False),
+        ),
+        migrations.AddField(
+            model_name="resource",
+            name="search_head",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.RunPython(forward, backward),
     ]

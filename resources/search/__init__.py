@@ -9,7 +9,9 @@
   highlighted passages shown under each result (resources.search.snippets).
 """
 
-from django.db import connections
+from contextlib import contextmanager
+
+from django.db import connections, transaction
 
 from resources.search.base import PreparedSearch
 from resources.search.query import (
@@ -35,6 +37,7 @@ __all__ = [
     "parse_search_query",
     "parse_search_terms",
     "prepare_search",
+    "search_plan",
     "search_resources",
     "search_snippet",
 ]
@@ -62,3 +65,22 @@ def search_resources(queryset, query):
     querysets (results and facet counts), prepare it once and apply it to each.
     """
     return prepare_search(queryset, query).apply(queryset)
+
+
+@contextmanager
+def search_plan(search, using="default"):
+    """Run the queries of one page of `search` (a PreparedSearch) with the planner settings it needs.
+
+    They are set for one transaction (`SET LOCAL`), so nothing else is affected; a search
+    that needs none runs as it is.
+    """
+    planner_settings = search.planner_settings()
+    if not planner_settings:
+        yield
+        return
+    # No savepoint inside a caller's transaction: the settings then last until that one ends.
+    with transaction.atomic(using=using, savepoint=False):
+        with connections[using].cursor() as cursor:
+            for name, value in planner_settings.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield

@@ -41,6 +41,14 @@ class PreparedSearch:
         """The matching resources of `queryset`, without rank or headlines: enough to count them."""
         return queryset
 
+    def with_headlines(self, queryset):
+        """`queryset` (a page of results) annotated with the database's highlighted passages, if it makes any."""
+        return queryset
+
+    def planner_settings(self):
+        """Settings for the database's query planner while this search's queries run (see `search_plan`)."""
+        return {}
+
     def apply(self, queryset):
         """The matching resources of `queryset`, annotated with `search_rank` (higher is better)."""
         # Text of syntax only ("or", "-") searches for nothing: every resource, equally ranked.
