@@ -5,9 +5,11 @@ They live in other tables, so a trigger on the resource row cannot see them chan
 is the one place that writes them. Signals (resources.signals) call it after the admin or a
 service changes a resource's tags or renames a term; bulk writers (the CSV import, the benchmark
 loader) call `refresh_search_tags` themselves once, after their last batch. On PostgreSQL the
-row trigger then folds the new tags into the weighted search vector.
+row trigger then folds the new tags into the weighted search vector, and the same refresh
+writes the facet arrays (migration 0007) that the catalog counts facets from.
 """
 
+from django.db import connections
 from django.db.models import Aggregate, Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat
 
@@ -56,14 +58,38 @@ def search_tags_expression():
     return Concat(*pieces[:-1], output_field=CharField())
 
 
+# PostgreSQL only (migration 0007): the facet arrays that resources.selectors counts facets from.
+FACET_ARRAYS_SQL = """
+    UPDATE resources_resource SET
+        facet_topic_ids = coalesce((SELECT array_agg(topic_id ORDER BY topic_id)
+            FROM resources_resource_topics WHERE resource_id = resources_resource.id), '{}'),
+        facet_audience_ids = coalesce((SELECT array_agg(audience_id ORDER BY audience_id)
+            FROM resources_resource_audiences WHERE resource_id = resources_resource.id), '{}'),
+        facet_practices = coalesce((SELECT array_agg(practice ORDER BY practice)
+            FROM resources_resourcepractice WHERE resource_id = resources_resource.id), '{}')
+"""
+
+
 def refresh_search_tags(resource_ids=None):
-    """Recompute `search_tags` for these resources (every resource when None). One UPDATE."""
+    """Recompute `search_tags` (and, on PostgreSQL, the facet arrays) for these resources, every
+    resource when None. One UPDATE (two on PostgreSQL)."""
+    if resource_ids is not None:
+        resource_ids = [int(pk) for pk in resource_ids]
     resources = Resource.objects.all() if resource_ids is None else Resource.objects.filter(pk__in=resource_ids)
-    return resources.update(search_tags=search_tags_expression())
+    updated = resources.update(search_tags=search_tags_expression())
+    connection = connections[resources.db]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if resource_ids is None:
+                cursor.execute(FACET_ARRAYS_SQL)
+            else:
+                cursor.execute(FACET_ARRAYS_SQL + " WHERE id = ANY(%s)", [resource_ids])
+    return updated
 
 
 def refresh_search_tags_for_term(term):
-    """After a kind, topic or audience is renamed: refresh the resources that carry it."""
+    """After a kind, topic or audience is renamed: refresh the resources that carry it (their
+    facet arrays hold ids, which a rename leaves as they are)."""
     if isinstance(term, ResourceKind):
         carriers = Q(kind=term)
     else:
