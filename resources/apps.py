@@ -5,3 +5,10 @@ class ResourcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "resources"
     verbose_name = "Resource catalog"
+
+    def ready(self):
+        from clearinghouse import content_versions
+
+        # Every catalog model, including ones added later: cached pages showing the catalog
+        # are keyed by this version (clearinghouse/content_versions.py).
+        content_versions.track_app(self, content_versions.CATALOG)
