@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from clearinghouse.content_versions import CATALOG
 from clearinghouse.one_mind import PRACTICE_DESCRIPTIONS
+from clearinghouse.page_cache import public_page
 from clearinghouse.templatetags.query_urls import url_with_query, url_without_value
 from clearinghouse.uploads import file_extension
 from resources.feeds import ResourceFeed
@@ -31,6 +33,7 @@ PAGE_SIZE = 20
 SINGLE_VALUE_PARAMS = {"q", "year_min", "year_max", "in_force"}
 
 
+@public_page(CATALOG)
 @require_safe
 def home(request):
     featured = list(featured_resources())
@@ -48,11 +51,12 @@ def home(request):
     return render(request, "resources/home.html", context)
 
 
+@public_page(CATALOG)
 @require_safe
 def resource_list(request):
     """The catalog: search, filters, facet counts and pagination, all from the URL."""
     if request.GET.get("format") == "atom":
-        return resource_feed(request)
+        return resource_feed_view(request)
     filterset = ResourceFilterSet(request.GET, queryset=Resource.objects.published(), request=request)
     paginator = Paginator(filterset.qs.with_card_relations(), PAGE_SIZE)
     # get_page() turns a missing, malformed or out-of-range number into the first or last page.
@@ -103,11 +107,13 @@ def resource_list(request):
 resource_feed_view = ResourceFeed()
 
 
+@public_page(CATALOG)
 @require_safe
 def resource_feed(request):
     return resource_feed_view(request)
 
 
+@public_page(CATALOG)
 @require_safe
 def resource_detail(request, slug):
     resource = get_object_or_404(resource_page_queryset(request.user), slug=slug)
