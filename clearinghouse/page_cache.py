@@ -82,7 +82,7 @@ def _digest(*parts):
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
 
 
-def page_key(request, names, versions):
+def page_key(request, names, versions, today):
     """What a public page's content depends on: code, scheme and host, path, query, day, content versions.
 
     The query is the parsed parameters re-encoded in their order: spellings of the same query
@@ -94,14 +94,14 @@ def page_key(request, names, versions):
         request.get_host(),
         request.path,
         request.GET.urlencode(),
-        timezone.localdate().isoformat(),
+        today.isoformat(),
         _versions_key(names, versions),
     )
 
 
-def last_modified(names, versions):
+def last_modified(names, versions, today):
     """The latest change of the page's versions, or the start of today (pages show dates and deadlines)."""
-    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
     changes = [content_versions.version_of(versions, name).changed_at for name in names]
     return max([midnight, *changes])
 
@@ -215,9 +215,10 @@ def public_page(*version_names, max_age=None):
                 return _mark_private(view(request, *args, **kwargs))
 
             versions = content_versions.current_versions()
-            key = page_key(request, names, versions)
+            today = timezone.localdate()
+            key = page_key(request, names, versions, today)
             etag = f'W/"{key[:32]}"'
-            modified_at = last_modified(names, versions)
+            modified_at = last_modified(names, versions, today)
             lifetime = settings.PAGE_CACHE_MAX_AGE if max_age is None else max_age
             if _is_not_modified(request, etag, modified_at):
                 return _mark_public(HttpResponseNotModified(), etag=etag, modified_at=modified_at, max_age=lifetime)

@@ -161,7 +161,7 @@ def cache_settings(url, max_entries):
 
 
 CACHE_URL = env_str("CACHE_URL")
-CACHES = {"default": {**cache_settings(CACHE_URL, env_int("CACHE_MAX_ENTRIES", 2000)), "KEY_PREFIX": "ch"}}
+CACHES = {"default": {**cache_settings(CACHE_URL, env_int("CACHE_MAX_ENTRIES", 1000)), "KEY_PREFIX": "ch"}}
 # How long the server keeps a cached page or fragment (seconds): a bound on staleness should a
 # version bump ever be lost, and on memory.
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)

@@ -5,7 +5,9 @@ Which pages are cached at all is guarded site-wide in tests/test_site.py.
 """
 
 import datetime
+import os
 import socket
+import uuid
 
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -20,6 +22,7 @@ from clearinghouse import content_versions, page_cache
 from clearinghouse.content_versions import CATALOG, PLEDGES
 from clearinghouse.models import ContentVersion
 from clearinghouse.page_cache import cached_for_version, public_page
+from clearinghouse.settings import cache_settings
 from resources import services as resource_services
 from resources.models import Resource
 from tests.pledges.factories import PledgeFactory, UserFactory
@@ -116,7 +119,7 @@ def test_a_committed_pledge_change_shows_on_the_roster_and_the_agency_page(clien
 
 def stored_page(rf, path, names=(CATALOG,)):
     """What the cache holds for an anonymous visit to `path` under the current versions (None: nothing)."""
-    key = page_cache.page_key(rf.get(path), names, content_versions.current_versions())
+    key = page_cache.page_key(rf.get(path), names, content_versions.current_versions(), timezone.localdate())
     return cache.get(f"page:{key}")
 
 
@@ -366,6 +369,33 @@ def test_a_cache_server_that_is_down_slows_the_site_but_does_not_break_it(client
 
     assert response.status_code == 200
     assert "Crisis response guide 0" in response.content.decode()
+
+
+# Shared cache servers to run the cache through, e.g. TEST_CACHE_URLS=redis://127.0.0.1:6379/0,memcached://127.0.0.1:11211
+# (CI or a developer with the servers running); the in-memory default always runs.
+SHARED_CACHE_URLS = [url.strip() for url in os.environ.get("TEST_CACHE_URLS", "").split(",") if url.strip()]
+
+
+@pytest.mark.parametrize("cache_url", ["locmem://", *SHARED_CACHE_URLS])
+def test_pages_follow_the_content_versions_through_each_cache_backend(
+    client, settings, committed, cache_url, django_assert_num_queries
+):
+    settings.CACHES = {"default": {**cache_settings(cache_url, 100), "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    with committed():
+        ResourceFactory(title="First policy")
+
+    first = client.get("/resources/")
+    with django_assert_num_queries(0):
+        again = client.get("/resources/")
+    with committed():
+        ResourceFactory(title="Second policy")
+    after_change = client.get("/resources/")
+
+    assert again.content == first.content
+    assert "Second policy" not in first.content.decode()
+    assert "Second policy" in after_change.content.decode()
+    assert cached_for_version(CATALOG, ["backend"], lambda: {"counts": [1, 2]}) == {"counts": [1, 2]}
+    assert cached_for_version(CATALOG, ["backend"], lambda: "recomputed") == {"counts": [1, 2]}
 
 
 # --- Fragments ---------------------------------------------------------------------------------------
