@@ -130,6 +130,49 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------
+# Public pages and facet counts for anonymous visitors are cached under content versions kept in
+# the database (clearinghouse/page_cache.py, decision 0006). With no CACHE_URL each process keeps
+# its own cache in memory: nothing to run. CACHE_URL shares one cache between all processes:
+# redis://host:6379/0 (or rediss://) uses Redis (the redis package), memcached://host:11211 uses
+# memcached (the pymemcache package); dummy:// turns server-side caching off.
+
+
+def cache_settings(url, max_entries):
+    scheme, _, rest = url.partition("://")
+    if not url or scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "clearinghouse",
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
+        }
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme in {"memcached", "pymemcache"}:
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": rest.rstrip("/").split(","),
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, unix://, memcached://, locmem:// or dummy:// (got {scheme}://)."
+    )
+
+
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {"default": {**cache_settings(CACHE_URL, env_int("CACHE_MAX_ENTRIES", 1000)), "KEY_PREFIX": "ch"}}
+# How long the server keeps a cached page or fragment (seconds): a bound on staleness should a
+# version bump ever be lost, and on memory.
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600)
+# Cache-Control max-age of public pages: how long a browser, proxy or CDN may reuse one unasked.
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 300)
+# How long a process may reuse the content versions it read (seconds; 0 reads them on every request).
+# At most one second: after a change commits, no visitor is served the old page for longer.
+CONTENT_VERSION_REUSE_SECONDS = float(env_str("CONTENT_VERSION_REUSE_SECONDS") or 1)
+if not 0 <= CONTENT_VERSION_REUSE_SECONDS <= 1:
+    raise ImproperlyConfigured("CONTENT_VERSION_REUSE_SECONDS must be between 0 and 1.")
+
 # --- Auth -------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

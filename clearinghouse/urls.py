@@ -3,6 +3,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from clearinghouse import views as site_views
+from clearinghouse.content_versions import CATALOG, PLEDGES
+from clearinghouse.page_cache import public_page
 from pledges.sitemaps import AgencySitemap
 from resources import views as resource_views
 from resources.sitemaps import SITEMAPS
@@ -17,9 +19,10 @@ urlpatterns = [
     path("pledge/", include("pledges.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("healthz", site_views.healthz, name="healthz"),
     path(
         "sitemap.xml",
-        sitemap,
+        public_page(CATALOG, PLEDGES)(sitemap),
         {"sitemaps": {**SITEMAPS, "agencies": AgencySitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),

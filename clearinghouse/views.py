@@ -1,4 +1,4 @@
-"""Site-wide views: robots.txt and the error pages in the site's style."""
+"""Site-wide views: robots.txt, the health check and the error pages in the site's style."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -6,7 +6,10 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from clearinghouse.page_cache import public_page
 
+
+@public_page()
 @require_GET
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
@@ -18,6 +21,12 @@ def robots_txt(request):
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def healthz(request):
+    """For load balancers and benchmarks: the app answers, with no database or template work."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def permission_denied(request, exception=None):

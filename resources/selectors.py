@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from django.db.models import Count, F, IntegerField, Q, Value, Window
 from django.db.models.functions import RowNumber
 
+from clearinghouse.content_versions import CATALOG
 from clearinghouse.one_mind import Practice
+from clearinghouse.page_cache import cached_for_version
 from resources.models import RESOLUTION_KIND_SLUG, Resource, ResourceKind, ResourcePractice
 
 
 def cached_catalog_read(key_parts, compute):
     """`compute()`, cached until the catalog next changes (or the day does: resolutions' status
-    depends on the date). Facet counts and the home page's counts go through here."""
-    return compute()
+    depends on the date). Facet counts and the home page's counts go through here, so pages,
+    sort orders and visitors with a session share them."""
+    return cached_for_version(CATALOG, key_parts, compute)
 
 
 # --- Facet counts ----------------------------------------------------------------------

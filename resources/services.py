@@ -12,6 +12,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
 from resources.models import Resource, ResourcePractice
 
@@ -125,6 +126,7 @@ def resource_set_practices(*, resource, practices):
     ResourcePractice.objects.bulk_create(
         [ResourcePractice(resource=resource, practice=practice) for practice in sorted(wanted - existing)]
     )
+    content_versions.bump(content_versions.CATALOG)  # bulk_create sends no signal.
 
 
 @transaction.atomic

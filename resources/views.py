@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from clearinghouse.content_versions import CATALOG
 from clearinghouse.one_mind import PRACTICE_DESCRIPTIONS
+from clearinghouse.page_cache import public_page
 from clearinghouse.templatetags.query_urls import url_with_query, url_without_value
 from clearinghouse.uploads import file_extension
 from resources.feeds import ResourceFeed
@@ -33,6 +35,7 @@ PAGE_SIZE = 20
 SINGLE_VALUE_PARAMS = {"q", "year_min", "year_max", "in_force"}
 
 
+@public_page(CATALOG)
 @require_safe
 def home(request):
     featured = list(featured_resources())
@@ -49,11 +52,12 @@ def home(request):
     return render(request, "resources/home.html", context)
 
 
+@public_page(CATALOG)
 @require_safe
 def resource_list(request):
     """The catalog: search, filters, facet counts and pagination, all from the URL."""
     if request.GET.get("format") == "atom":
-        return resource_feed(request)
+        return resource_feed_view(request)
     filterset = ResourceFilterSet(request.GET, queryset=Resource.objects.published(), request=request)
     search = filterset.prepared_search
     with search_plan(search, filterset.queryset.db):
@@ -109,11 +113,13 @@ def resource_list(request):
 resource_feed_view = ResourceFeed()
 
 
+@public_page(CATALOG)
 @require_safe
 def resource_feed(request):
     return resource_feed_view(request)
 
 
+@public_page(CATALOG)
 @require_safe
 def resource_detail(request, slug):
     resource = get_object_or_404(resource_page_queryset(request.user), slug=slug)

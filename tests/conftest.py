@@ -1,5 +1,7 @@
 import pytest
+from django.core.cache import cache
 
+from clearinghouse import content_versions
 from tests.pledges.factories import ensure_pledge_reviewers_group
 from tests.resources.factories import ensure_curators_group, ensure_seeded_vocabularies
 
@@ -24,3 +26,10 @@ def fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with an empty page cache: settings a test overrides change pages without a content change."""
+    cache.clear()
+    content_versions.forget_versions()

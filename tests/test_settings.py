@@ -20,7 +20,7 @@ MANAGE_PY = settings.BASE_DIR / "manage.py"
 # neither the developer's shell nor tests/settings.py (which sets DEBUG=1) leaks into a test.
 PROJECT_VARIABLES_PREFIXES = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_", "SITE_URL", "DATABASE_URL", "MEDIA_")
 PROJECT_VARIABLES_PREFIXES += ("STATIC_", "EMAIL_", "DEFAULT_FROM_EMAIL", "SERVER_EMAIL", "SECURE_", "UPLOAD_")
-PROJECT_VARIABLES_PREFIXES += ("TIME_ZONE", "LOG_LEVEL", "DJANGO_")
+PROJECT_VARIABLES_PREFIXES += ("TIME_ZONE", "LOG_LEVEL", "DJANGO_", "CACHE_", "PAGE_CACHE_", "CONTENT_VERSION_")
 
 POSTGRES_URL = "postgres://clearinghouse:password@db.internal:5432/clearinghouse"
 
@@ -118,3 +118,54 @@ def test_development_needs_no_configuration_and_prints_email_to_the_console(envi
     assert seen["DEBUG"] is True
     assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert seen["DATABASE_ENGINE"] == "django.db.backends.sqlite3"
+
+
+PRINT_CACHE = """
+import json
+from django.conf import settings
+print(json.dumps(settings.CACHES["default"]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "backend", "location"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache", "clearinghouse"),
+        (
+            "redis://cache.internal:6379/1",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://cache.internal:6379/1",
+        ),
+        (
+            "memcached://cache-a.internal:11211,cache-b.internal:11211",
+            "django.core.cache.backends.memcached.PyMemcacheCache",
+            ["cache-a.internal:11211", "cache-b.internal:11211"],
+        ),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache", None),
+    ],
+    ids=["nothing: in memory per process", "redis", "memcached", "dummy"],
+)
+def test_cache_url_picks_the_cache_backend(cache_url, backend, location):
+    completed = manage(
+        "shell", "--no-imports", "--verbosity", "0", "--command", PRINT_CACHE,
+        environment=production_environment(CACHE_URL=cache_url, DATABASE_URL=POSTGRES_URL),
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    seen = json.loads(completed.stdout.strip().splitlines()[-1])
+
+    assert seen["BACKEND"] == backend
+    assert seen.get("LOCATION") == location
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"CACHE_URL": "mongodb://cache.internal"}, "CACHE_URL must start with"),
+        ({"CONTENT_VERSION_REUSE_SECONDS": "5"}, "CONTENT_VERSION_REUSE_SECONDS must be between 0 and 1"),
+    ],
+)
+def test_a_bad_cache_setting_is_refused_with_a_clear_message(variables, message):
+    completed = manage("check", environment=production_environment(**variables))
+
+    assert completed.returncode != 0
+    assert message in completed.stderr

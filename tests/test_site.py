@@ -14,12 +14,14 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.regex_helper import normalize
 
 from clearinghouse import views as site_views
+from pledges import tokens
 from pledges.models import Pledge
 from resources.models import Resource
 from tests.pledges.factories import PledgeFactory, pledge_in_status
@@ -39,6 +41,7 @@ PUBLIC_PAGE_ARGUMENTS = {
 # (each is tested on its own terms, here or in its app's tests).
 SKIPPED_PAGES = {
     "robots_txt": "plain text (test_robots_txt_is_plain_text_and_points_to_the_sitemap)",
+    "healthz": "plain text for load balancers and benchmarks (test_health_check_answers_ok_in_plain_text)",
     "django.contrib.sitemaps.views.sitemap": "XML (test_sitemap_is_xml_and_lists_published_resources_only)",
     "resources:feed": "an Atom feed, not HTML",
     "resources:download": "a file download, not HTML",
@@ -52,6 +55,41 @@ SKIPPED_PAGES = {
     "pledges:resend": "a form handler: GET redirects to pledges:submitted (tests/pledges/test_views_signup.py)",
     "pledges:roster_csv": "CSV, not HTML (tests/pledges/test_roster.py)",
     "pledges:badge": "an SVG image, not HTML (tests/pledges/test_views_agency.py)",
+}
+
+# Public pages that browsers, proxies and the server's page cache may share between anonymous visitors
+# (@public_page, clearinghouse/page_cache.py). Every other page must not be marked public: a page is
+# added here only when it shows nothing that depends on the visitor (no CSRF token, no session).
+CACHEABLE_PAGES = {
+    "home",
+    "resources:list",
+    "resources:feed",
+    "resources:detail",
+    "pledges:roster",
+    "pledges:agency",
+    "pledges:badge",
+    "pledges:certificate",
+    "robots_txt",
+    "django.contrib.sitemaps.views.sitemap",
+}
+# Kwargs builders for the caching guard's pages beyond PUBLIC_PAGE_ARGUMENTS.
+CACHE_GUARD_ARGUMENTS = {
+    **PUBLIC_PAGE_ARGUMENTS,
+    "pledges:badge": lambda: {"slug": PledgeFactory(completed=True).agency.slug},
+    "pledges:verify": lambda: {"token": tokens.make_verification_token(PledgeFactory())},
+    "pledges:progress": lambda: {"token": tokens.make_progress_token(PledgeFactory(approved=True))},
+    "resources:download": lambda: {
+        "slug": ResourceFactory(file=SimpleUploadedFile("guide.txt", b"A guide.", content_type="text/plain")).slug
+    },
+}
+# Pages the caching guard cannot GET: POST-only handlers, and files behind a private link (their
+# private_link_page headers are tested in tests/pledges/test_views_progress.py).
+CACHE_GUARD_SKIPPED = {
+    "pledges:verify_resend",
+    "pledges:progress_report",
+    "pledges:progress_withdraw",
+    "pledges:progress_document",
+    "pledges:progress_report_document",
 }
 
 # Admin URLs anyone may open.
@@ -219,6 +257,58 @@ def test_public_page_answers_200_with_one_h1_and_the_content_security_policy(cli
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 
+# --- Caching: public pages shared, every other page private ----------------------------------
+
+
+def test_the_cached_pages_are_exactly_the_listed_ones():
+    decorated = {entry.label for entry in ALL_URLS if hasattr(entry.callback, "public_page_versions")}
+    assert decorated == CACHEABLE_PAGES, (
+        "Pages marked @public_page differ from CACHEABLE_PAGES in tests/test_site.py: "
+        f"marked but not listed {sorted(decorated - CACHEABLE_PAGES)}, listed but not marked "
+        f"{sorted(CACHEABLE_PAGES - decorated)}"
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "entry",
+    [entry for entry in PUBLIC_URLS if entry.name not in CACHE_GUARD_SKIPPED],
+    ids=lambda entry: entry.label,
+)
+def test_only_cacheable_pages_are_marked_public_and_never_for_staff(
+    client, admin_client, django_capture_on_commit_callbacks, entry
+):
+    if entry.parameters and entry.name not in CACHE_GUARD_ARGUMENTS:
+        pytest.fail(f"{entry.label} takes {entry.parameters}: add a kwargs builder to CACHE_GUARD_ARGUMENTS")
+    with django_capture_on_commit_callbacks(execute=True):  # as committed data: cacheable
+        path = entry.path(CACHE_GUARD_ARGUMENTS[entry.name]() if entry.parameters else {})
+
+    response = client.get(path)
+    staff_response = admin_client.get(path)
+
+    cache_control = response.get("Cache-Control", "")
+    if entry.name in CACHEABLE_PAGES:
+        assert response.status_code == 200, f"GET {path} answered {response.status_code}"
+        assert "public" in cache_control, f"{path}: {cache_control!r}"
+        assert "max-age=" in cache_control, f"{path}: {cache_control!r}"
+        assert "Cookie" in response["Vary"]
+        assert client.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    else:
+        assert "public" not in cache_control, f"{path} is not in CACHEABLE_PAGES but says {cache_control!r}"
+        assert "ETag" not in response
+    if b"csrfmiddlewaretoken" in getattr(response, "content", b""):
+        assert "public" not in cache_control, f"{path} holds a CSRF token: it must never be shared"
+    assert "public" not in staff_response.get("Cache-Control", ""), f"{path} marks a staff page public"
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_form_is_not_cacheable(client):
+    response = client.get(reverse("pledges:start"))
+
+    assert b"csrfmiddlewaretoken" in response.content
+    assert "public" not in response.get("Cache-Control", "")
+
+
 # --- Admin --------------------------------------------------------------------------------
 
 
@@ -366,3 +456,11 @@ def test_posting_a_form_without_a_csrf_token_is_refused():
     browser.get(reverse("admin:login"))
     with_token = {**credentials, "csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value}
     assert browser.post(reverse("admin:login"), with_token).status_code == 200
+
+
+def test_health_check_answers_ok_in_plain_text(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain"
+    assert response.content == b"ok"

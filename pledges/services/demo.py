@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
 from pledges.constants import ACTOR_DEMO
 from pledges.models import Agency, Pledge, PledgeTransition, PracticeProgress, ProgressReport, new_nonce
@@ -217,6 +218,8 @@ def _create_demo_pledge(spec, now):
             row.verified_at = row.last_reported_at + datetime.timedelta(days=5)
         rows.append(row)
     PracticeProgress.objects.bulk_create(rows)
+    # The bulk_create and update() calls above send no signals.
+    content_versions.bump(content_versions.PLEDGES)
     return pledge
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
 from pledges import emails, selectors, tokens
 from pledges.constants import (
@@ -189,6 +190,7 @@ def pledge_submit(*, agency_data, pledge_data):
             PracticeProgress.objects.bulk_create(
                 [PracticeProgress(pledge=pledge, practice=practice) for practice in Practice.values]
             )
+            content_versions.bump(content_versions.PLEDGES)  # bulk_create sends no signal.
             PledgeTransition.objects.create(
                 pledge=pledge, from_status="", to_status=pledge.status, actor=None, actor_label=ACTOR_CONTACT
             )

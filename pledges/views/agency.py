@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from clearinghouse.content_versions import CATALOG, PLEDGES
+from clearinghouse.page_cache import public_page
 from pledges import selectors
 from pledges.filters import PUBLIC_STATUS_LABELS
 from pledges.models import Pledge
@@ -26,6 +28,7 @@ def completed_agency_or_404(slug):
     return page
 
 
+@public_page(PLEDGES, CATALOG)  # A practice may name a catalog policy.
 @require_safe
 def agency_detail(request, slug):
     """An agency's public pledge: status, dates, each practice; for a completed one, its badge."""
@@ -46,6 +49,7 @@ def agency_detail(request, slug):
     return render(request, "pledges/agency.html", context)
 
 
+@public_page(PLEDGES)
 @require_safe
 def agency_badge(request, slug):
     """The completion badge as SVG, at a stable address a chief can embed on the agency's site."""
@@ -63,6 +67,7 @@ def agency_badge(request, slug):
     return response
 
 
+@public_page(PLEDGES)
 @require_safe
 def agency_certificate(request, slug):
     """A printable certificate of completion."""

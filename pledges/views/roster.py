@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from clearinghouse.content_versions import PLEDGES
+from clearinghouse.page_cache import public_page
 from clearinghouse.templatetags.query_urls import url_with_query
 from pledges import selectors
 from pledges.filters import OUTSIDE_US, PUBLIC_STATUS_LABELS, RosterFilterSet
@@ -21,6 +23,7 @@ def roster_filterset(request):
     return RosterFilterSet(request.GET or None)
 
 
+@public_page(PLEDGES)
 @require_safe
 def roster(request):
     """Participating agencies: filters, counts, a map by state, and the list 50 to a page."""
