@@ -6,13 +6,16 @@ the database.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, F, IntegerField, Q, Value, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
 from clearinghouse.content_versions import CATALOG
 from clearinghouse.one_mind import Practice
 from clearinghouse.page_cache import cached_for_version
-from resources.models import RESOLUTION_KIND_SLUG, Resource, ResourceKind, ResourcePractice
+from resources.models import RESOLUTION_KIND_SLUG, Audience, Resource, ResourceKind, ResourcePractice, Topic
 
 
 def cached_catalog_read(key_parts, compute):
@@ -103,6 +106,98 @@ def vocabulary_facet_counts(facets):
         if previous is None or row["match_count"] > previous.match_count:
             terms[row["term_slug"]] = TermCount(row["term_slug"], row["term_name"], row["match_count"])
     return {model: list(terms.values()) for model, terms in counts.items()}
+
+
+@dataclass
+class FacetTally:
+    """Counts of one set of resources by kind, topic and audience (pks), practice and resolution status."""
+
+    kind: dict
+    topic: dict
+    audience: dict
+    practice: dict
+    in_force: dict
+
+
+# One row per counted term: (set, facet, term, resources carrying it). Arrays: migration 0007.
+_TALLY_PARTS = {
+    "kind": "SELECT {index}, 'kind', kind_id::text, count(*) FROM {base} GROUP BY kind_id",
+    "topic": "SELECT {index}, 'topic', term::text, count(*) FROM {base}, unnest(facet_topic_ids) term GROUP BY term",
+    "audience": (
+        "SELECT {index}, 'audience', term::text, count(*) FROM {base}, unnest(facet_audience_ids) term GROUP BY term"
+    ),
+    "practice": "SELECT {index}, 'practice', term, count(*) FROM {base}, unnest(facet_practices) term GROUP BY term",
+    "in_force": (
+        "SELECT {index}, 'in_force', CASE WHEN sunset_date >= %s THEN 'yes' ELSE 'no' END, count(*) FROM {base}"
+        " WHERE kind_id = %s AND sunset_date IS NOT NULL GROUP BY 3"
+    ),
+}
+
+
+def tally_facets_postgresql(resource_sets, *, today, resolution_kind_id):
+    """Facet counts of several sets of resources in ONE query (PostgreSQL).
+
+    `resource_sets`: [(queryset, facet names to count in it)]. Each set is evaluated once (a
+    materialized CTE of its matching rows: kind, sunset date and the facet arrays that
+    migration 0007 keeps on the row), then every facet is counted from it without joins.
+    Returns one FacetTally per set, in order.
+    """
+    ctes, parts, params, part_params = [], [], [], []
+    for index, (resources, facet_names) in enumerate(resource_sets):
+        rows = (
+            resources.order_by()
+            .values("kind_id", "sunset_date")
+            .annotate(
+                facet_topic_ids=RawSQL('"resources_resource"."facet_topic_ids"', ()),
+                facet_audience_ids=RawSQL('"resources_resource"."facet_audience_ids"', ()),
+                facet_practices=RawSQL('"resources_resource"."facet_practices"', ()),
+            )
+        )
+        try:
+            sql, sql_params = rows.query.sql_with_params()
+        except EmptyResultSet:  # A set that cannot match anything (e.g. no similar titles): all zero.
+            continue
+        ctes.append(f"base_{index} AS MATERIALIZED ({sql})")
+        params += sql_params
+        for name in facet_names:
+            if name == "in_force" and resolution_kind_id is None:
+                continue
+            parts.append(_TALLY_PARTS[name].format(index=index, base=f"base_{index}"))
+            part_params += [today, resolution_kind_id] if name == "in_force" else []
+    params += part_params
+    tallies = [FacetTally({}, {}, {}, {}, {"yes": 0, "no": 0}) for _ in resource_sets]
+    if not parts:
+        return tallies
+    with connections[resource_sets[0][0].db].cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts), params)
+        for index, facet, term, count in cursor.fetchall():
+            getattr(tallies[index], facet)[term] = count
+    return tallies
+
+
+@dataclass(frozen=True)
+class VocabularyTerm:
+    pk: int
+    slug: str
+    name: str
+
+
+def vocabulary_terms():
+    """{"kind": [...], "topic": [...], "audience": [...]}: every term as VocabularyTerm, in each
+    vocabulary's order. One query, cached until the catalog changes."""
+
+    def read():
+        columns = ("pk", "slug", "name", "sort_order", "vocabulary")
+        parts = [
+            model.objects.order_by().annotate(vocabulary=Value(param)).values_list(*columns)
+            for param, model in (("kind", ResourceKind), ("topic", Topic), ("audience", Audience))
+        ]
+        terms = {"kind": [], "topic": [], "audience": []}
+        for pk, slug, name, sort_order, vocabulary in parts[0].union(*parts[1:], all=True):
+            terms[vocabulary].append((sort_order, name, VocabularyTerm(pk, slug, name)))
+        return {param: [term for *_order, term in sorted(entries)] for param, entries in terms.items()}
+
+    return cached_catalog_read(("vocabulary-terms",), read)
 
 
 def practice_counts(resources):

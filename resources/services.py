@@ -15,6 +15,7 @@ from django.db import transaction
 from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
 from resources.models import Resource, ResourcePractice
+from resources.search.documents import refresh_search_tags
 
 Status = Resource.Status
 
@@ -126,7 +127,9 @@ def resource_set_practices(*, resource, practices):
     ResourcePractice.objects.bulk_create(
         [ResourcePractice(resource=resource, practice=practice) for practice in sorted(wanted - existing)]
     )
-    content_versions.bump(content_versions.CATALOG)  # bulk_create sends no signal.
+    # bulk_create sends no signal: refresh what search and the facets read, and the pages.
+    refresh_search_tags([resource.pk])
+    content_versions.bump(content_versions.CATALOG)
 
 
 @transaction.atomic

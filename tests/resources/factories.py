@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from clearinghouse.one_mind import Practice
 from resources.models import Audience, Resource, ResourceKind, ResourcePractice, Topic
+from resources.search.documents import refresh_search_tags
 from tests.migration_data import run_data_migration
 
 
@@ -73,6 +74,7 @@ class ResourceFactory(factory.django.DjangoModelFactory):
             ResourcePractice.objects.bulk_create(
                 [ResourcePractice(resource=self, practice=Practice(practice)) for practice in extracted]
             )
+            refresh_search_tags([self.pk])  # As every bulk writer must (resources.search.documents).
 
 
 class ResolutionFactory(ResourceFactory):
