@@ -3,7 +3,7 @@
 Each resource row carries the ids of its topics and audiences and its practices as arrays,
 kept by resources.search.documents (with search_tags), so a catalog page counts every facet
 in one pass over the matching rows (resources.selectors.count_facets_postgresql) instead of
-joining the link tables once per facet.
+joining the link tables once per facet. A GIN index on the topic ids finds related resources.
 
 The arrays, the title (sorted on) and the head vector (ranked on) stay in the row (STORAGE
 MAIN): migration 0006 moves what it can out of line, and an array read from the TOAST table
@@ -28,6 +28,9 @@ FORWARD_SQL = [
     ),
     *(f"ALTER TABLE resources_resource ALTER COLUMN {column} SET STORAGE MAIN" for column in FACET_ARRAYS),
     "ALTER TABLE resources_resource ALTER COLUMN title SET STORAGE MAIN",
+    # Related resources: the newest published resources carrying a set of topics.
+    "CREATE INDEX resources_resource_facet_topics_gin ON resources_resource USING gin (facet_topic_ids)"
+    " WHERE status = 'published'",
     "UPDATE resources_resource SET "
     + ", ".join(
         f"{column} = coalesce((SELECT array_agg({term} ORDER BY {term}) FROM {table} "
@@ -37,6 +40,7 @@ FORWARD_SQL = [
 ]
 
 BACKWARD_SQL = [
+    "DROP INDEX IF EXISTS resources_resource_facet_topics_gin",
     *(f"ALTER TABLE resources_resource DROP COLUMN {column}" for column in FACET_ARRAYS),
     "ALTER TABLE resources_resource ALTER COLUMN title SET STORAGE EXTENDED",
 ]

@@ -407,6 +407,18 @@ def test_the_caution_note_is_a_warning(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("topic_count", [2, 6])
+def test_related_resources_put_an_older_resource_sharing_more_before_newer_ones_sharing_less(client, topic_count):
+    topics = [TopicFactory(slug=f"topic-{number}", name=f"Topic {number}") for number in range(topic_count)]
+    resource = ResourceFactory(title="The resource", topics=topics)
+    ResourceFactory(title="Older, shares two", topics=topics[:2])  # Created first: published earliest.
+    for number in range(6):
+        ResourceFactory(title=f"Newer, shares one {number}", topics=topics[:1])
+    titles = [item.title for item in client.get(resource.get_absolute_url()).context["related_resources"]]
+    assert titles == ["Older, shares two", "Newer, shares one 5", "Newer, shares one 4", "Newer, shares one 3"]
+
+
+@pytest.mark.django_db
 def test_related_resources_share_topics_most_shared_first(client):
     a, b, c = (TopicFactory(slug=slug, name=slug.title()) for slug in ("alpha", "beta", "gamma"))
     resource = ResourceFactory(title="The resource", topics=[a, b, c])
