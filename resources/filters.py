@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from clearinghouse.forms import USWDSFormMixin
 from clearinghouse.one_mind import Practice
+from resources.facet_arrays import FacetArrayOverlaps
 from resources.models import RESOLUTION_KIND_SLUG, Audience, Resource, ResourceKind, ResourcePractice, Topic
 from resources.search import MAX_QUERY_LENGTH, normalize_search_query, prepare_search
 from resources.selectors import (
@@ -140,19 +141,33 @@ class ResourceFilterSet(django_filters.FilterSet):
         return queryset.filter(kind__in=value) if value else queryset
 
     # Many-to-many filters use subqueries, not joins, so results need no DISTINCT.
+    # Many-to-many filters use subqueries, not joins, so results need no DISTINCT. On PostgreSQL
+    # they test the facet arrays on the row instead (GIN indexes; combined as bitmaps).
     def filter_topic(self, queryset, name, value):
         if not value:
             return queryset
+        if self.uses_facet_arrays:
+            return queryset.filter(FacetArrayOverlaps("facet_topic_ids", [term.pk for term in value]))
         return queryset.filter(pk__in=Resource.topics.through.objects.filter(topic__in=value).values("resource_id"))
 
     def filter_audience(self, queryset, name, value):
         if not value:
             return queryset
+        if self.uses_facet_arrays:
+            return queryset.filter(FacetArrayOverlaps("facet_audience_ids", [term.pk for term in value]))
         matching = Resource.audiences.through.objects.filter(audience__in=value).values("resource_id")
         return queryset.filter(pk__in=matching)
 
     def filter_practice(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.uses_facet_arrays:
+            return queryset.filter(FacetArrayOverlaps("facet_practices", list(value)))
         return queryset.filter(pk__in=ResourcePractice.objects.filter(practice__in=value).values("resource_id"))
+
+    @cached_property
+    def uses_facet_arrays(self):
+        return connections[self.queryset.db].vendor == "postgresql"
 
     def filter_in_force(self, queryset, name, value):
         today = timezone.localdate()
@@ -310,7 +325,7 @@ class ResourceFilterSet(django_filters.FilterSet):
 
         Options no result would match are left out, unless selected (so they can be unticked).
         """
-        if connections[self.queryset.db].vendor == "postgresql":
+        if self.uses_facet_arrays:
             return self.count_facets_postgresql()
         data = self.valid_data
         facets = []

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import BooleanField, Count, F, IntegerField, Q, Value, Window
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, IntegerField, Q, Value, Window
 from django.db.models.functions import RowNumber
 
 from clearinghouse.content_versions import CATALOG
 from clearinghouse.one_mind import Practice
 from clearinghouse.page_cache import cached_for_version
+from resources.facet_arrays import FacetArray, carrying_all
 from resources.models import RESOLUTION_KIND_SLUG, Audience, Resource, ResourceKind, ResourcePractice, Topic
 
 
@@ -148,9 +148,9 @@ def tally_facets_postgresql(resource_sets, *, today, resolution_kind_id):
             resources.order_by()
             .values("kind_id", "sunset_date")
             .annotate(
-                facet_topic_ids=RawSQL('"resources_resource"."facet_topic_ids"', ()),
-                facet_audience_ids=RawSQL('"resources_resource"."facet_audience_ids"', ()),
-                facet_practices=RawSQL('"resources_resource"."facet_practices"', ()),
+                facet_topic_ids=FacetArray("facet_topic_ids"),
+                facet_audience_ids=FacetArray("facet_audience_ids"),
+                facet_practices=FacetArray("facet_practices"),
             )
         )
         try:
@@ -323,7 +323,7 @@ def related_resources(resource, limit=4):
         ]
         branches = [
             others.order_by()
-            .filter(Q(RawSQL('"resources_resource"."facet_topic_ids" @> %s::integer[]', (subset,), BooleanField())))
+            .filter(carrying_all("facet_topic_ids", subset))
             .order_by("-published_at", "title")
             .values_list("pk", flat=True)[:limit]
             for subset in subsets

@@ -3,7 +3,8 @@
 Each resource row carries the ids of its topics and audiences and its practices as arrays,
 kept by resources.search.documents (with search_tags), so a catalog page counts every facet
 in one pass over the matching rows (resources.selectors.count_facets_postgresql) instead of
-joining the link tables once per facet. A GIN index on the topic ids finds related resources.
+joining the link tables once per facet. GIN indexes on the arrays
+serve the topic, audience and practice filters and find related resources.
 
 The arrays, the title (sorted on) and the head vector (ranked on) stay in the row (STORAGE
 MAIN): migration 0006 moves what it can out of line, and an array read from the TOAST table
@@ -28,9 +29,13 @@ FORWARD_SQL = [
     ),
     *(f"ALTER TABLE resources_resource ALTER COLUMN {column} SET STORAGE MAIN" for column in FACET_ARRAYS),
     "ALTER TABLE resources_resource ALTER COLUMN title SET STORAGE MAIN",
-    # Related resources: the newest published resources carrying a set of topics.
-    "CREATE INDEX resources_resource_facet_topics_gin ON resources_resource USING gin (facet_topic_ids)"
-    " WHERE status = 'published'",
+    # The catalog's topic, audience and practice filters, and related resources (the newest
+    # published resources carrying a set of topics).
+    *(
+        f"CREATE INDEX resources_resource_{column}_gin ON resources_resource USING gin ({column})"
+        " WHERE status = 'published'"
+        for column in FACET_ARRAYS
+    ),
     "UPDATE resources_resource SET "
     + ", ".join(
         f"{column} = coalesce((SELECT array_agg({term} ORDER BY {term}) FROM {table} "
@@ -40,7 +45,7 @@ FORWARD_SQL = [
 ]
 
 BACKWARD_SQL = [
-    "DROP INDEX IF EXISTS resources_resource_facet_topics_gin",
+    *(f"DROP INDEX IF EXISTS resources_resource_{column}_gin" for column in FACET_ARRAYS),
     *(f"ALTER TABLE resources_resource DROP COLUMN {column}" for column in FACET_ARRAYS),
     "ALTER TABLE resources_resource ALTER COLUMN title SET STORAGE EXTENDED",
 ]
