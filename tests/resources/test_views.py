@@ -271,8 +271,9 @@ def test_the_sort_menu_shows_the_order_in_force(client, params, expected_selecte
 )
 def test_list_query_count_does_not_grow_with_the_catalog(client, django_assert_max_num_queries, size, params):
     make_catalog(size)
-    # Search (2), results (count, page, topics, practices), facets (3), validating the three chosen vocabularies.
-    with django_assert_max_num_queries(12):
+    # Search (synonyms, compile, count), results (count, page, topics, practices), facets (3), validating
+    # the three chosen vocabularies.
+    with django_assert_max_num_queries(13):
         response = client.get(LIST_URL, params)
     assert response.status_code == 200
 
