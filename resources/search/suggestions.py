@@ -7,10 +7,13 @@ titles and of the kind, topic and audience names (kept in SearchWord), of the On
 and of the curated synonyms. "crisis intervantion" becomes "crisis intervention"; a query whose
 words are all in the catalog gets no suggestion.
 
-"Closest" is trigram similarity, as pg_trgm computes it (on SQLite, computed the same way in
-Python), of at least MIN_SIMILARITY. On PostgreSQL the whole suggestion is one statement: for each
-word, whether any resource of the searched queryset contains it (the full-text index), and if not,
-its closest word (the trigram index on SearchWord).
+"Closest": of the few words most similar by trigrams (pg_trgm's similarity of at least
+MIN_SIMILARITY; on SQLite computed the same way in Python), the one fewest edits away ("trainng"
+is "training", one letter short, rather than "train", whose trigrams are a little closer), if
+that is few enough for a typo. On
+PostgreSQL the whole suggestion is one statement: for each word, whether any resource of the
+searched queryset contains it (the full-text index), and if not, its most similar words (the
+trigram index on SearchWord).
 
 SearchWord is kept by signals (a resource saved published, a term saved) and rebuilt whole by
 `refresh_search_words`, which bulk writers call after their last batch.
@@ -39,6 +42,8 @@ MAX_WORD_LENGTH = SearchWord._meta.get_field("word").max_length
 MIN_SIMILARITY = 0.4
 # Words checked per query, at most: each costs a look-up in the full-text and trigram indexes.
 MAX_WORDS_CHECKED = 8
+# The most similar words compared by edits, per misspelled word.
+CANDIDATES_COMPARED = 5
 
 
 # --- The vocabulary ---------------------------------------------------------------------------
@@ -160,19 +165,25 @@ def _postgresql_corrections(queryset, words, fixed_vocabulary):
         # (at least pg_trgm.similarity_threshold, 0.3 unless configured), which the index answers.
         columns.append(
             f"""CASE WHEN numnode(plainto_tsquery(%s, %s)) = 0 OR EXISTS ({contains_sql}) THEN NULL ELSE (
-                SELECT candidate FROM (
-                    SELECT word AS candidate FROM {SearchWord._meta.db_table} WHERE word %% %s
-                    UNION SELECT unnest(%s::text[])
-                ) candidates
-                WHERE candidate <> %s AND similarity(candidate, %s) >= %s
-                ORDER BY similarity(candidate, %s) DESC, candidate LIMIT 1
+                SELECT array_agg(candidate ORDER BY score DESC, candidate) FROM (
+                    SELECT candidate, similarity(candidate, %s) AS score FROM (
+                        SELECT word AS candidate FROM {SearchWord._meta.db_table} WHERE word %% %s
+                        UNION SELECT unnest(%s::text[])
+                    ) vocabulary
+                    WHERE candidate <> %s AND similarity(candidate, %s) >= %s
+                    ORDER BY score DESC, candidate LIMIT %s
+                ) most_similar
             ) END"""
         )
-        params += [SEARCH_CONFIG, word, *contains_params, word, fixed_vocabulary, word, word, MIN_SIMILARITY, word]
+        params += [SEARCH_CONFIG, word, *contains_params]
+        params += [word, word, fixed_vocabulary, word, word, MIN_SIMILARITY, CANDIDATES_COMPARED]
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)}", params)
         row = cursor.fetchone()
-    return {word: correction for word, correction in zip(words, row, strict=True) if correction}
+    corrections = {
+        word: _fewest_edits(word, candidates) for word, candidates in zip(words, row, strict=True) if candidates
+    }
+    return {word: correction for word, correction in corrections.items() if correction}
 
 
 def trigrams(text):
@@ -207,11 +218,37 @@ def _python_corrections(queryset, words, fixed_vocabulary):
     for word in words:
         if word in vocabulary or _text_contains(queryset, word):
             continue
-        # The most similar; among equals the first alphabetically, as on PostgreSQL.
+        # The most similar, among equals the first alphabetically, as on PostgreSQL.
         scored = sorted((-similarity(candidate, word), candidate) for candidate in vocabulary if candidate != word)
-        if scored and -scored[0][0] >= MIN_SIMILARITY:
-            corrections[word] = scored[0][1]
+        candidates = [candidate for score, candidate in scored[:CANDIDATES_COMPARED] if -score >= MIN_SIMILARITY]
+        correction = _fewest_edits(word, candidates) if candidates else None
+        if correction:
+            corrections[word] = correction
     return corrections
+
+
+def _fewest_edits(word, candidates):
+    """The candidate (most similar first) fewest edits away from `word`, the more similar of
+    equals; None if even that one is more edits away than a typo makes (1 edit for a word of
+    up to five letters, 2 beyond, as search engines' "automatic fuzziness" allows)."""
+    distance, _position, candidate = min(
+        (edit_distance(word, candidate), position, candidate) for position, candidate in enumerate(candidates)
+    )
+    return candidate if distance <= (1 if len(word) <= 5 else 2) else None
+
+
+def edit_distance(first, second):
+    """Letters inserted, deleted, replaced or swapped with a neighbour to turn `first` into `second`
+    (the optimal string alignment distance)."""
+    previous_row, row = None, list(range(len(second) + 1))
+    for i, first_letter in enumerate(first, 1):
+        before_previous_row, previous_row, row = previous_row, row, [i] + [0] * len(second)
+        for j, second_letter in enumerate(second, 1):
+            cost = first_letter != second_letter
+            row[j] = min(previous_row[j] + 1, row[j - 1] + 1, previous_row[j - 1] + cost)
+            if i > 1 and j > 1 and first_letter == second[j - 2] and first[i - 2] == second_letter:
+                row[j] = min(row[j], before_previous_row[j - 2] + 1)
+    return row[-1]
 
 
 def _text_contains(queryset, word):

@@ -5,7 +5,7 @@ from django.db import connection
 
 from resources.models import Resource, SearchWord
 from resources.search import prepare_search
-from resources.search.suggestions import refresh_search_words, similarity, vocabulary_words
+from resources.search.suggestions import edit_distance, refresh_search_words, similarity, vocabulary_words
 from tests.resources.factories import ResourceFactory, TopicFactory, ensure_seeded_synonyms
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,13 @@ def test_a_misspelled_word_is_replaced_by_the_closest_word_of_the_catalog(catalo
     assert suggestion(query) == expected
 
 
+def test_of_similar_words_the_one_fewest_edits_away_wins():
+    # "train" shares slightly more trigrams with "trainng"; "training" is one letter away.
+    ResourceFactory(title="Train the trainers")
+    ResourceFactory(title="Field training guide")
+    assert suggestion("trainng") == "training"
+
+
 def test_words_of_curated_synonyms_are_part_of_the_vocabulary(catalog):
     ensure_seeded_synonyms()
     assert suggestion("deescalaton") == "deescalation"
@@ -136,3 +143,17 @@ def test_similarity_is_computed_as_pg_trgm_computes_it():
         for first, second in pairs:
             cursor.execute("SELECT similarity(%s, %s)", [first, second])
             assert similarity(first, second) == pytest.approx(cursor.fetchone()[0], abs=1e-6), (first, second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "distance"),
+    [
+        ("trainng", "training", 1),
+        ("trainng", "train", 2),
+        ("frist", "first", 1),
+        ("policy", "policy", 0),
+        ("", "aid", 3),
+    ],
+)
+def test_edit_distance_counts_insertions_deletions_replacements_and_swaps(first, second, distance):
+    assert edit_distance(first, second) == distance
