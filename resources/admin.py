@@ -1,4 +1,4 @@
-"""Catalog curation in the admin: resources and the vocabularies that describe them.
+"""Catalog curation in the admin: resources, the vocabularies that describe them, and search synonyms.
 
 Status and featured changes go through resources/services.py, which records each
 one in the resource's change history. Vocabulary terms still in use cannot be
@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from clearinghouse.admin import ClearinghouseModelAdmin
 from clearinghouse.one_mind import Practice
 from resources import services
-from resources.models import Audience, Resource, ResourceKind, Topic
+from resources.models import Audience, Resource, ResourceKind, SearchSynonym, Topic
 
 # --- Resources ------------------------------------------------------------------
 
@@ -345,3 +345,48 @@ class AudienceAdmin(VocabularyAdmin):
     fields = ("name", "slug", "description", "sort_order", "created_at", "updated_at")
     resource_filter_parameter = "audiences__id__exact"
     in_use_advice = "Remove the audience from those resources first."
+
+
+# --- Search synonyms ------------------------------------------------------------
+
+
+class SearchSynonymForm(forms.ModelForm):
+    class Meta:
+        model = SearchSynonym
+        fields = ["terms", "note"]
+        widgets = {
+            "terms": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+            "note": forms.TextInput(attrs={"class": "vLargeTextField"}),
+        }
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(ClearinghouseModelAdmin):
+    """Curated synonyms: applied to every catalog search from the next search on."""
+
+    form = SearchSynonymForm
+    list_display = ("equivalent_terms", "note", "updated_at")
+    list_filter = ("updated_at",)
+    search_fields = ("terms", "note")
+    search_help_text = "Searches the terms and the notes."
+    ordering = ("terms",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (
+            None,
+            {
+                "description": (
+                    "A search for any of these terms also finds resources with the others: "
+                    "“CIT” finds “crisis intervention team”, and the other way round. Choose "
+                    "abbreviations that mean only this in the field (not “ED”, which is also "
+                    "emergency department)."
+                ),
+                "fields": ("terms", "note"),
+            },
+        ),
+        ("History", {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.display(description="Equivalent terms", ordering="terms")
+    def equivalent_terms(self, synonym):
+        return str(synonym)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from clearinghouse.models import TimeStampedModel
 from clearinghouse.one_mind import Practice
 from clearinghouse.uploads import TYPE_LABELS, file_extension, validate_document_upload
+from resources.search.synonyms import normalize_synonym_term, split_synonym_terms, term_key
 
 RESOLUTION_KIND_SLUG = "resolution"
 RESOLUTION_TERM_YEARS = 5  # An IACP resolution stays in force five years unless renewed.
@@ -265,3 +266,86 @@ class ResourcePractice(models.Model):
 
     def __str__(self):
         return self.get_practice_display()
+
+
+class SearchSynonym(TimeStampedModel):
+    """Terms that mean the same to people searching the catalog: a search for any finds them all.
+
+    Applied at query time (resources.search.synonyms), so an edit takes effect at the next search.
+    """
+
+    terms = models.TextField(
+        help_text=(
+            "Two or more terms that mean the same, separated by commas or one a line, e.g. "
+            "“CIT, crisis intervention team”. Words, abbreviations or phrases; capitals do not matter, "
+            "and a final “s” is ignored, so “teams” also matches “team”."
+        )
+    )
+    note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Why these are equivalent, or what was deliberately left out (shown to curators only).",
+    )
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = "search synonym"
+
+    def __str__(self):
+        return ", ".join(term for term in split_synonym_terms(self.terms) if term)
+
+    def clean(self):
+        if not self.terms.strip():
+            return  # The field itself says it is required.
+        errors, seen = [], {}
+        for written in split_synonym_terms(self.terms.strip()):
+            if not written:
+                errors.append("One of the terms is empty: remove the extra comma or blank line.")
+                continue
+            try:
+                key = term_key(normalize_synonym_term(written))
+            except ValueError as error:
+                errors.append(str(error))
+                continue
+            if key in seen and seen[key].lower() == written.lower():
+                errors.append(f"“{written}” is listed twice.")
+            elif key in seen:
+                errors.append(
+                    f"“{seen[key]}” and “{written}” are the same to search (capitals and a final “s” are "
+                    "ignored): keep one."
+                )
+            else:
+                seen[key] = written
+        if not errors and len(seen) < 2:
+            errors.append("Give at least two terms that mean the same.")
+        # A term in two sets would make each set silently include the other: say where it is.
+        others = SearchSynonym.objects.exclude(pk=self.pk) if self.pk else SearchSynonym.objects.all()
+        for other in others.only("terms"):
+            for written in split_synonym_terms(other.terms):
+                try:
+                    key = term_key(normalize_synonym_term(written))
+                except ValueError:
+                    continue
+                if key in seen:
+                    errors.append(f"“{seen[key]}” is already in the synonyms “{other}”: add these terms there instead.")
+        if errors:
+            raise ValidationError({"terms": errors})
+
+
+class SearchWord(models.Model):
+    """A word of a published resource's title or of a kind, topic or audience name: the vocabulary
+    "did you mean" draws corrections from.
+
+    Derived data, not curated (hence no timestamps): signals add the words of a resource saved
+    published and of a term saved; `refresh_search_words` (resources.search.suggestions) rebuilds
+    the list after bulk writes. On PostgreSQL a trigram index finds the words spelled like a
+    misspelled one (migration 0008).
+    """
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = "search word"
+
+    def __str__(self):
+        return self.word

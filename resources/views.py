@@ -16,6 +16,7 @@ from resources.feeds import ResourceFeed
 from resources.filters import ResourceFilterSet
 from resources.models import Resource, ResourceKind, Topic
 from resources.search import attach_search_snippets, search_plan
+from resources.search.base import MatchMode
 from resources.selectors import (
     browse_terms,
     cached_catalog_read,
@@ -84,6 +85,9 @@ def resource_list(request):
     ]
     search_query = filterset.search_query
     has_other_filters = any(active["param"] != "q" for active in active_filters)
+    # How the search found its results, when not by every word, and a correction to offer.
+    prepared_search = filterset.prepared_search
+    suggestion = prepared_search.suggestion if search_query else ""
     context = {
         "filterset": filterset,
         "form": filterset.form,
@@ -98,6 +102,11 @@ def resource_list(request):
         "requested_sort": filterset.valid_data.get("sort") or "",
         "active_filters": active_filters,
         "has_other_filters": has_other_filters,
+        "matched_most_words": bool(search_query) and prepared_search.mode == MatchMode.MOST_WORDS,
+        "some_match_every_word": prepared_search.full_match_count > 0,
+        "matched_similar_titles": bool(search_query) and prepared_search.mode == MatchMode.SIMILAR_SPELLING,
+        "suggestion": suggestion,
+        "suggestion_url": url_with_query(list_url, request.GET, q=suggestion, page=None) if suggestion else "",
         # Clearing the filters keeps the search terms; "start over" drops everything.
         "clear_filters_url": url_with_query(list_url, QueryDict(), q=search_query or None),
         "feed_url": url_with_query(reverse("resources:feed"), request.GET, page=None, format=None, sort=None),

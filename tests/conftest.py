@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from clearinghouse import content_versions
 from tests.pledges.factories import ensure_pledge_reviewers_group
-from tests.resources.factories import ensure_curators_group, ensure_seeded_vocabularies
+from tests.resources.factories import ensure_curators_group, ensure_seeded_synonyms, ensure_seeded_vocabularies
 
 
 @pytest.fixture(scope="session")
@@ -12,10 +12,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     Transactional tests (the browser tests) flush the database when they finish, and
     --reuse-db keeps that flushed database for the next run, so without this a second
-    run would start without the vocabularies and the staff groups.
+    run would start without the vocabularies, the search synonyms and the staff groups.
     """
     with django_db_blocker.unblock():
         ensure_seeded_vocabularies()
+        ensure_seeded_synonyms()
         ensure_curators_group()
         ensure_pledge_reviewers_group()
 

@@ -5,10 +5,13 @@
 - PostgreSQL (resources.search.postgresql): full-text search on a weighted vector kept by a
   trigger, ranked, with highlighted headlines and fallbacks for too few matches and misspellings.
 - SQLite, the zero-set-up default (resources.search.sqlite).
-- The query syntax and its parsing are shared (resources.search.query); so are the
-  highlighted passages shown under each result (resources.search.snippets).
+- The query syntax and its parsing are shared (resources.search.query); so are the curated
+  synonyms added to the parsed query (resources.search.synonyms), the "did you mean"
+  suggestion (resources.search.suggestions) and the highlighted passages shown under each
+  result (resources.search.snippets).
 """
 
+import dataclasses
 from contextlib import contextmanager
 
 from django.db import connections, transaction
@@ -24,6 +27,7 @@ from resources.search.query import (
     parse_search_terms,
 )
 from resources.search.snippets import attach_search_snippets, highlight_terms, search_snippet
+from resources.search.synonyms import expand_synonyms, load_synonyms
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -47,15 +51,24 @@ def prepare_search(queryset, query):
     """`query` resolved against `queryset`, ready to `apply()` to it or to querysets within it.
 
     An empty query (or one of syntax only) prepares a search that leaves querysets unchanged.
+    The curated synonyms are read once (one query) and added to the parsed query; a search that
+    fell back or found nothing also gets a "did you mean" suggestion when a word looks misspelled.
     """
+    # Imported here: suggestions reads the models, whose module imports this package.
+    from resources.search.suggestions import suggest_correction
+
     parsed = parse_search_query(query)
     if not parsed:
         return PreparedSearch(parsed)
+    synonyms = load_synonyms(queryset.db)
+    parsed = expand_synonyms(parsed, synonyms)
     if connections[queryset.db].vendor == "postgresql":
         from resources.search import postgresql as backend
     else:
         from resources.search import sqlite as backend
-    return backend.prepare(queryset, parsed)
+    prepared = backend.prepare(queryset, parsed)
+    suggestion = suggest_correction(queryset, prepared, synonyms)
+    return dataclasses.replace(prepared, suggestion=suggestion) if suggestion else prepared
 
 
 def search_resources(queryset, query):

@@ -180,7 +180,12 @@ def prepare(queryset, parsed):
     if len(group_tsqueries) >= 2:
         required = 1 if len(group_tsqueries) == 2 else len(group_tsqueries) // 2 + 1
         most = PostgreSQLPreparedSearch(
-            parsed, MatchMode.MOST_WORDS, tsquery=tsquery, group_tsqueries=group_tsqueries, required_groups=required
+            parsed,
+            MatchMode.MOST_WORDS,
+            full_match_count=found,
+            tsquery=tsquery,
+            group_tsqueries=group_tsqueries,
+            required_groups=required,
         )
         if found or most.filter(base).exists():
             return most

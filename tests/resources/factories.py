@@ -92,10 +92,16 @@ def ensure_seeded_vocabularies():
 
 
 def ensure_curators_group():
-    """The Curators group and its permissions, as migration 0004 creates them."""
+    """The Curators group and its permissions, as migrations 0004 and 0008 create them."""
     from django.contrib.auth.models import Group
 
     from resources.roles import CURATORS_GROUP
 
     run_data_migration("resources.migrations.0004_curators_group", "create_curators_group")
+    run_data_migration("resources.migrations.0008_search_synonyms", "grant_curators")
     return Group.objects.get(name=CURATORS_GROUP)
+
+
+def ensure_seeded_synonyms():
+    """The search synonyms of migration 0008 (CIT, MHFA, AOT and the like)."""
+    run_data_migration("resources.migrations.0008_search_synonyms", "seed_synonyms")

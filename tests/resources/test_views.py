@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -197,6 +198,82 @@ def test_the_empty_state_says_so_and_offers_to_clear_the_filters(client):
     assert 'href="/resources/?q=crisis">clear all filters</a>' in response.content.decode()
 
 
+# --- How a search found its results, and "did you mean" ---------------------------------------
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL search's fallbacks")
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_page_says_when_no_resource_matches_every_word(client):
+    ResourceFactory(title="Mobile data terminals")
+    ResourceFactory(title="Outreach workers")
+    text = page_text(client.get(LIST_URL, {"q": "mobile outreach"}))
+    assert "No resource matches every word of “mobile outreach”; showing resources that match most of them." in text
+    assert "2 resources matching “mobile outreach”" in text
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_page_says_when_few_resources_match_every_word(client):
+    ResourceFactory(title="Mobile outreach teams")
+    ResourceFactory(title="Mobile data terminals")
+    text = page_text(client.get(LIST_URL, {"q": "mobile outreach"}))
+    assert "Few resources match every word of “mobile outreach”; showing resources that match most of them too." in text
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_page_says_when_it_shows_similar_titles_and_offers_the_correction(client):
+    ResourceFactory(title="Excited Delirium Syndrome")
+    response = client.get(LIST_URL, {"q": "delirum"})
+    text = page_text(response)
+    assert "Nothing matches “delirum”; showing resources with similar titles." in text
+    assert "Did you mean delirium?" in text
+    assert "1 resource matching “delirum”" in text
+
+
+@pytest.mark.django_db
+def test_did_you_mean_links_to_the_corrected_search_with_the_same_filters(client):
+    ResourceFactory(title="Excited Delirium Syndrome", kind=ResourceKindFactory(slug="report", name="Report"))
+    response = client.get(LIST_URL, {"q": "Delirum", "kind": "report", "page": "2"})
+    content = response.content.decode()
+    assert '<a class="usa-link" href="/resources/?q=Delirium&amp;kind=report">Delirium</a>?' in content
+    assert "Did you mean Delirium?" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_did_you_mean_shows_in_the_empty_state_too_and_is_escaped(client):
+    ResourceFactory(title="Excited Delirium Syndrome")
+    response = client.get(LIST_URL, {"q": "delirum <b>", "year_min": "2100"})
+    content = response.content.decode()
+    assert "No resources found" in page_text(response)
+    assert "Did you mean delirium &lt;b&gt;?" in page_text(response).replace("<b>", "&lt;b&gt;")
+    assert 'href="/resources/?q=delirium+%3Cb%3E&amp;year_min=2100">delirium &lt;b&gt;</a>' in content
+    assert "<b>" not in content.split('id="catalog-results"')[-1]
+
+
+@pytest.mark.django_db
+def test_a_search_found_by_every_word_has_no_notice(client):
+    ResourceFactory(title="Excited Delirium Syndrome")
+    ResourceFactory(title="Delirium in custody")
+    ResourceFactory(title="Delirium explained")
+    text = page_text(client.get(LIST_URL, {"q": "delirium"}))
+    assert "Did you mean" not in text
+    assert "every word" not in text
+    assert "similar titles" not in text
+
+
+@pytest.mark.django_db
+def test_a_misspelled_search_page_query_count_does_not_grow(client, django_assert_max_num_queries):
+    make_catalog(30)
+    # Search (synonyms, compile, count, the spelling fallback's threshold and titles, the suggestion),
+    # results (count, page, topics, practices), facets (3).
+    with django_assert_max_num_queries(13):
+        response = client.get(LIST_URL, {"q": "crisiss"})
+    assert "Did you mean crisis?" in page_text(response)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "params",
@@ -271,10 +348,11 @@ def test_the_sort_menu_shows_the_order_in_force(client, params, expected_selecte
 )
 def test_list_query_count_does_not_grow_with_the_catalog(client, django_assert_max_num_queries, size, params):
     make_catalog(size)
-    # Search (compile, count the matches of every word, and whether most words match: 3), its
-    # planner setting (1), facets (3, which also give the result count), the page's pks, rows,
-    # topics and practices (4), validating the three chosen vocabularies (3).
-    with django_assert_max_num_queries(14):
+    # Search (synonyms, compile, count the matches of every word, whether most words match, a
+    # suggestion: 5 at most), its planner setting (1), facets (on PostgreSQL the vocabularies and
+    # one tally; 3 on SQLite; they also give the result count), the page's pks, rows, topics and
+    # practices (4), validating the three chosen vocabularies (3).
+    with django_assert_max_num_queries(16):
         response = client.get(LIST_URL, params)
     assert response.status_code == 200
 
