@@ -105,7 +105,7 @@ class PostgreSQLPreparedSearch(PreparedSearch):
         matches = self.filter(queryset)
         if self.mode == MatchMode.SIMILAR_SPELLING:
             rank = TrigramWordSimilarity(self.query, "title")
-            headline_query = self.tsquery or "''"
+            headline_query = self.tsquery or ""  # The empty tsquery: no headline marks.
         elif self.mode == MatchMode.MOST_WORDS:
             headline_query = " | ".join(f"({tsquery})" for tsquery in self.group_tsqueries)
             rank = Cast(self._groups_matched(), output_field=FloatField()) + SearchRank(
