@@ -210,6 +210,8 @@ def test_the_empty_state_says_so_and_offers_to_clear_the_filters(client):
         {"q": "\x00 & | ! ( ) : * ' \""},
         {"q": "-"},
         {"q": "or"},
+        {"q": "the"},  # Stop words alone: no words to match, titles spelled alike instead.
+        {"q": 'crisis" NEAR(a b) title:* ^c AND NOT "" OR'},  # Full-text query syntax, searched as text.
         {"page": "1" * 50},
     ],
 )
