@@ -262,30 +262,3 @@ class ResourcePractice(models.Model):
 
     def __str__(self):
         return self.get_practice_display()
-
-
-class ResourceSearchEntry(models.Model):
-    """A resource's row in SQLite's full-text index (resources.search.sqlite_index), read only.
-
-    There is no such table on PostgreSQL: this model only lets SQLite's search join the index to
-    the resources it ranks (resources.search.sqlite). Comparing `document` with an FTS5 query
-    is FTS5's full-text match; `rank` is then the match's weighted bm25 score (lower is better).
-    """
-
-    resource = models.OneToOneField(
-        Resource,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        db_column="rowid",
-        db_constraint=False,
-        related_name="sqlite_search_entry",
-    )
-    document = models.TextField(db_column="resources_resource_fts")
-    rank = models.FloatField()
-
-    class Meta:
-        managed = False
-        db_table = "resources_resource_fts"
-
-    def __str__(self):
-        return f"Search index entry of resource {self.resource_id}"

@@ -7,17 +7,17 @@ On SQLite this migration creates, kept current by triggers on resources_resource
 - resources_resource_title_trigrams: titles as trigrams, for misspelled queries.
 Both are external-content tables: the text stays in resources_resource alone.
 
-It refuses to run, saying why, on an SQLite without FTS5 or its trigram tokenizer. On
+It refuses to run, saying why, on an SQLite older than 3.35 or without FTS5 and its trigram
+tokenizer. On
 PostgreSQL it does nothing: migrations 0003 and 0006 keep its search vector.
 
 The SQL is this migration's own copy of resources.search.sqlite_index, which describes the index
-as it must be now (and repairs its triggers after Django rebuilds the table). The model is
-unmanaged: SQLite's search joins it to rank; no migration creates or alters it as a table.
+as it must be now (and repairs its triggers after Django rebuilds the table). It lives in a
+vendor-gated RunPython, like 0003's, so the model state stays database-neutral.
 """
 
-import django.db.models.deletion
 from django.core.exceptions import ImproperlyConfigured
-from django.db import OperationalError, migrations, models
+from django.db import OperationalError, migrations
 
 FULL_TEXT_TABLE = "resources_resource_fts"
 TITLE_TRIGRAM_TABLE = "resources_resource_title_trigrams"
@@ -85,12 +85,14 @@ def check_fts5_available(connection):
         try:
             cursor.execute("CREATE VIRTUAL TABLE temp.fts5_probe USING fts5(text, tokenize='trigram')")
             cursor.execute("DROP TABLE temp.fts5_probe")
+            # Search ranks from a materialized match list (SQLite 3.35).
+            cursor.execute("WITH probe AS MATERIALIZED (SELECT 1) SELECT * FROM probe")
         except OperationalError as error:
             cursor.execute("SELECT sqlite_version()")
             (version,) = cursor.fetchone()
             raise ImproperlyConfigured(
                 f"Catalog search on SQLite needs SQLite's FTS5 full-text search with its trigram tokenizer "
-                f"(SQLite 3.34 or later, built with FTS5), but this Python's SQLite {version} says: {error}. "
+                f"(SQLite 3.35 or later, built with FTS5), but this Python's SQLite {version} says: {error}. "
                 "Use a Python whose sqlite3 module has FTS5 (python.org and most Linux distributions' do), "
                 "or PostgreSQL (set DATABASE_URL)."
             ) from error
@@ -115,25 +117,5 @@ class Migration(migrations.Migration):
     dependencies = [("resources", "0006_search_tags")]
 
     operations = [
-        migrations.CreateModel(
-            name="ResourceSearchEntry",
-            fields=[
-                (
-                    "resource",
-                    models.OneToOneField(
-                        db_column="rowid",
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        primary_key=True,
-                        related_name="sqlite_search_entry",
-                        serialize=False,
-                        to="resources.resource",
-                    ),
-                ),
-                ("document", models.TextField(db_column="resources_resource_fts")),
-                ("rank", models.FloatField()),
-            ],
-            options={"db_table": "resources_resource_fts", "managed": False},
-        ),
         migrations.RunPython(forward, backward),
     ]

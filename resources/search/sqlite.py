@@ -11,9 +11,11 @@ with AND, excluded terms with NOT. As on PostgreSQL, English stop words alone ma
 word together finds too little, ranked first by how many words they match; titles spelled like
 the query (pg_trgm's word similarity, resources.search.trigrams) when the words match nothing.
 
-Matches are found with `pk IN (SELECT rowid FROM the index WHERE it MATCHes)` subqueries; ranking
-joins the index (the unmanaged ResourceSearchEntry model) so that bm25 is computed once per row
-in one pass: a correlated subquery per row would recount every term's matches for each row.
+Matches are found with `pk IN (SELECT rowid FROM the index WHERE it MATCHes)`, which SQLite
+lists once per statement. Each resource's bm25 is looked up in the list of (rowid, rank) of
+one MATCH, materialized once per statement too: asking the index about each resource in turn
+(a join or a plain correlated subquery, when SQLite's planner puts the index inside the loop)
+repeats the full-text query for every row, which took seconds for a few thousand matches.
 Snippets are highlighted in Python (resources.search.snippets), on the words as typed.
 """
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import add
 
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 from resources.search.base import MatchMode, PreparedSearch
@@ -74,6 +76,28 @@ def _matching(fts_query):
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {FULL_TEXT_TABLE} WHERE {FULL_TEXT_TABLE} MATCH %s", [fts_query]))
 
 
+class FullTextScore(Func):
+    """How well the resource matches `fts_query`: its weighted bm25, negated so higher is better
+    (`below_one`: x / (x + 1), to order resources that tie on something else). NULL when it does
+    not match. Django compiles the resource's pk, whatever alias the query gives its table."""
+
+    output_field = FloatField()
+
+    def __init__(self, fts_query, *, below_one=False):
+        super().__init__(F("pk"))
+        self.fts_query = fts_query
+        self.below_one = below_one
+
+    def as_sql(self, compiler, connection, **extra_context):
+        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
+        score = "score / (score + 1.0)" if self.below_one else "score"
+        sql = (
+            f"(WITH scores AS MATERIALIZED (SELECT rowid AS resource_id, -rank AS score FROM {FULL_TEXT_TABLE} "
+            f"WHERE {FULL_TEXT_TABLE} MATCH %s) SELECT {score} FROM scores WHERE resource_id = {pk_sql})"
+        )
+        return sql, [self.fts_query, *pk_params]
+
+
 @dataclass(frozen=True)
 class SQLitePreparedSearch(PreparedSearch):
     """`group_queries`: each group compiled (FTS5 query text), terms without words left out;
@@ -114,10 +138,9 @@ class SQLitePreparedSearch(PreparedSearch):
         if self.mode == MatchMode.SIMILAR_SPELLING:
             return queryset.filter(pk__in=[pk for pk, _similarity in self.similar_titles])
         if self.mode == MatchMode.MOST_WORDS:
-            queryset = queryset.alias(groups_matched=self._groups_matched()).filter(
+            return queryset.alias(groups_matched=self._groups_matched()).filter(
                 _matching(self.any_words_query), groups_matched__gte=self.required_groups
             )
-            return queryset
         if self.group_queries:
             return queryset.filter(_matching(self.all_words_query))
         return self._without_excluded(queryset)  # Only excluded terms ("-heroin").
@@ -132,19 +155,11 @@ class SQLitePreparedSearch(PreparedSearch):
             return self.filter(queryset).annotate(search_rank=similarity)
         if not self.group_queries:
             return self.filter(queryset).annotate(search_rank=Value(0.0))
-        # Joined, the index gives each matching row its bm25 `rank` (negative: lower is better).
-        score = -F("sqlite_search_entry__rank")
         if self.mode == MatchMode.MOST_WORDS:
-            matches = queryset.filter(sqlite_search_entry__document=self.any_words_query)
-            matches = matches.alias(groups_matched=self._groups_matched()).filter(
-                groups_matched__gte=self.required_groups
-            )
-            # Words matched first; bm25 (scaled below 1) orders resources matching as many.
-            rank = F("groups_matched") + score / (score + Value(1.0))
-        else:
-            matches = queryset.filter(sqlite_search_entry__document=self.all_words_query)
-            rank = score
-        return matches.annotate(search_rank=rank)
+            # Words matched first; bm25 (below 1) orders the resources that match as many.
+            rank = F("groups_matched") + FullTextScore(self.any_words_query, below_one=True)
+            return self.filter(queryset).annotate(search_rank=rank)
+        return self.filter(queryset).annotate(search_rank=FullTextScore(self.all_words_query))
 
 
 def prepare(queryset, parsed):
