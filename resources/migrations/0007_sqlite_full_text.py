@@ -8,8 +8,7 @@ On SQLite this migration creates, kept current by triggers on resources_resource
 Both are external-content tables: the text stays in resources_resource alone.
 
 It refuses to run, saying why, on an SQLite older than 3.35 or without FTS5 and its trigram
-tokenizer. On
-PostgreSQL it does nothing: migrations 0003 and 0006 keep its search vector.
+tokenizer. On PostgreSQL it does nothing: migrations 0003 and 0006 keep its search vector.
 
 The SQL is this migration's own copy of resources.search.sqlite_index, which describes the index
 as it must be now (and repairs its triggers after Django rebuilds the table). It lives in a
