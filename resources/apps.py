@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def repair_sqlite_search_index(sender, using, **kwargs):
+    """After `migrate`: Django rebuilds a table to alter it on SQLite, dropping its triggers; put
+    back those that keep the full-text index current (resources.search.sqlite_index)."""
+    from resources.search.sqlite_index import repair_search_index
+
+    repair_search_index(connections[using])
 
 
 class ResourcesConfig(AppConfig):
@@ -13,3 +23,4 @@ class ResourcesConfig(AppConfig):
         # Every catalog model, including ones added later: cached pages showing the catalog
         # are keyed by this version (clearinghouse/content_versions.py).
         content_versions.track_app(self, content_versions.CATALOG)
+        post_migrate.connect(repair_sqlite_search_index, sender=self)

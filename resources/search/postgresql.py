@@ -107,7 +107,7 @@ class PostgreSQLPreparedSearch(PreparedSearch):
         """The tsquery that ranks and highlights: all words, any group ("most words"), or the words typed."""
         if self.mode == MatchMode.MOST_WORDS:
             return " | ".join(f"({tsquery})" for tsquery in self.group_tsqueries)
-        return self.tsquery or "''"
+        return self.tsquery or ""  # The empty tsquery: no headline marks.
 
     def apply(self, queryset):
         matches = self.filter(queryset)

@@ -107,8 +107,7 @@ def filter_resources(query_string):
         ("in_force=no", 1),
         ("q=curriculum", 1),
         ("q=summary", 5),
-        # Two titles say "policy"; the resolution on courts is found by its topic, Policy.
-        ("q=policy", 3),
+        ("q=policy", 3),  # Two by their titles, the resolution on courts by its topic (Policy).
         ("sort=title", 5),
         # Combined: facets AND together, values within a facet OR.
         ("kind=model-policy&topic=policy&audience=officers", 1),

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from resources.management.commands.load_seed import DEFAULT_SEED_FILE as SEED_FILE
 from resources.relevance import (
@@ -20,22 +20,6 @@ from resources.relevance import (
 from tests.resources.factories import ensure_seeded_synonyms, ensure_seeded_vocabularies
 
 CASES = load_relevance_set()
-
-# Until the SQLite FTS5 search lands (branch `fts`), the SQLite search matches substrings and has no
-# spelling fallback: "CIT" ranks "citing" and "capacity" alike, "opioids" misses "opioid", misspelled
-# words find nothing. Remove this once SQLite searches with FTS5.
-SQLITE_CANNOT_YET = {"CIT", "delirum", "crisis intervantion", "opioids", "opiod"}
-
-
-def marked(case):
-    marks = []
-    if case.query in SQLITE_CANNOT_YET:
-        marks.append(
-            pytest.mark.xfail(
-                connection.vendor == "sqlite", reason="SQLite substring search, until FTS5 (branch fts)", strict=False
-            )
-        )
-    return pytest.param(case, id=case.query, marks=marks)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +34,7 @@ def seed_catalog(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", [marked(case) for case in CASES])
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.query) for case in CASES])
 def test_a_person_finds_what_they_expect_at_the_top(seed_catalog, case):
     result = search_case(case, top=DEFAULT_TOP)
     assert not result.missing, (

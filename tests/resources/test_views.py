@@ -287,6 +287,8 @@ def test_a_misspelled_search_page_query_count_does_not_grow(client, django_asser
         {"q": "\x00 & | ! ( ) : * ' \""},
         {"q": "-"},
         {"q": "or"},
+        {"q": "the"},  # Stop words alone: no words to match, titles spelled alike instead.
+        {"q": 'crisis" NEAR(a b) title:* ^c AND NOT "" OR'},  # Full-text query syntax, searched as text.
         {"page": "1" * 50},
     ],
 )
