@@ -16,16 +16,18 @@ On PostgreSQL:
 import django.contrib.postgres.search
 from django.db import migrations, models
 
+# "CIT/CRIT" would be one token (the parser reads a path): a slash separates words here.
 HEAD_SQL = """
-    setweight(to_tsvector('pg_catalog.english', coalesce({row}title, '') || ' ' || coalesce({row}identifier, '')), 'A') ||
-    setweight(to_tsvector('pg_catalog.english', coalesce({row}search_tags, '') || ' ' || coalesce({row}summary, '')), 'B')
+    setweight(to_tsvector('pg_catalog.english', translate(coalesce({row}title, '') || ' ' || coalesce({row}identifier, ''), '/', ' ')), 'A') ||
+    setweight(to_tsvector('pg_catalog.english', translate(coalesce({row}search_tags, '') || ' ' || coalesce({row}summary, ''), '/', ' ')), 'B')
 """
-SEARCH_VECTOR_SQL = """
-    setweight(to_tsvector('pg_catalog.english', coalesce({row}title, '') || ' ' || coalesce({row}identifier, '')), 'A') ||
-    setweight(to_tsvector('pg_catalog.english', coalesce({row}search_tags, '') || ' ' || coalesce({row}summary, '')), 'B') ||
-    setweight(to_tsvector('pg_catalog.english', concat_ws(' ', {row}publisher, {row}partners, {row}submitting_committee, {row}adopting_conference)), 'C') ||
-    setweight(to_tsvector('pg_catalog.english', coalesce({row}body, '')), 'D')
+SEARCH_VECTOR_SQL = (
+    HEAD_SQL.rstrip()
+    + """ ||
+    setweight(to_tsvector('pg_catalog.english', translate(concat_ws(' ', {row}publisher, {row}partners, {row}submitting_committee, {row}adopting_conference), '/', ' ')), 'C') ||
+    setweight(to_tsvector('pg_catalog.english', translate(coalesce({row}body, ''), '/', ' ')), 'D')
 """
+)
 PREVIOUS_SEARCH_VECTOR_SQL = """
     setweight(to_tsvector('pg_catalog.english', coalesce({row}title, '')), 'A') ||
     setweight(to_tsvector('pg_catalog.english', coalesce({row}summary, '')), 'B') ||

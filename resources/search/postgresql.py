@@ -57,7 +57,8 @@ def _matches(tsquery_text):
 
 def _term_sql(term):
     function = "phraseto_tsquery" if term.is_phrase else "plainto_tsquery"
-    return f"{function}('{SEARCH_CONFIG}', %s)", [term.text]
+    # A slash separates words, as in the indexed text (migration 0006): "CIT/CRIT" is two words.
+    return f"{function}('{SEARCH_CONFIG}', %s)", [term.text.replace("/", " ")]
 
 
 def _group_sql(group):
@@ -66,14 +67,20 @@ def _group_sql(group):
 
 
 def _compile_sql(parsed):
-    """SELECT-able SQL giving, as text: the whole query, and each group alone (for "most words")."""
+    """SELECT-able SQL giving, as text: the whole query, the excluded terms (any of them), and
+    each group alone (for "most words")."""
     groups = [_group_sql(group) for group in parsed.groups]
     excluded = [_term_sql(term) for term in parsed.excluded]
     pieces = [sql for sql, _params in groups] + [f"!!{sql}" for sql, _params in excluded]
-    params = [p for _sql, ps in groups for p in ps] + [p for _sql, ps in excluded for p in ps]
-    columns = [f"({' && '.join(pieces)})::text"] + [f"({sql})::text" for sql, _params in groups]
-    column_params = params + [p for _sql, ps in groups for p in ps]
-    return ", ".join(columns), column_params
+    group_params = [p for _sql, ps in groups for p in ps]
+    excluded_params = [p for _sql, ps in excluded for p in ps]
+    any_excluded = " || ".join(sql for sql, _params in excluded) or "''::tsquery"
+    columns = [
+        f"({' && '.join(pieces)})::text",
+        f"({any_excluded})::text",
+        *(f"({sql})::text" for sql, _params in groups),
+    ]
+    return ", ".join(columns), group_params + excluded_params + excluded_params + group_params
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class PostgreSQLPreparedSearch(PreparedSearch):
     resources the spelling fallback found."""
 
     tsquery: str = ""
+    excluded_tsquery: str = ""
     group_tsqueries: tuple = ()
     required_groups: int = 0
     similar_title_ids: tuple = ()
@@ -98,9 +106,11 @@ class PostgreSQLPreparedSearch(PreparedSearch):
             return queryset.filter(pk__in=self.similar_title_ids)
         if self.mode == MatchMode.MOST_WORDS:
             any_group = " | ".join(f"({tsquery})" for tsquery in self.group_tsqueries)
-            return queryset.alias(groups_matched=self._groups_matched()).filter(
+            matches = queryset.alias(groups_matched=self._groups_matched()).filter(
                 _matches(any_group), groups_matched__gte=self.required_groups
             )
+            # An excluded word stays excluded, however many of the others a resource matches.
+            return matches.exclude(_matches(self.excluded_tsquery)) if self.excluded_tsquery else matches
         return queryset.filter(_matches(self.tsquery))
 
     def _rank_query(self):
@@ -171,7 +181,7 @@ def prepare(queryset, parsed):
     columns_sql, params = _compile_sql(parsed)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns_sql}", params)
-        tsquery, *group_tsqueries = cursor.fetchone()
+        tsquery, excluded_tsquery, *group_tsqueries = cursor.fetchone()
     group_tsqueries = tuple(text for text in group_tsqueries if text)
     base = queryset.order_by()
     found = base.filter(_matches(tsquery)).values("pk")[:FEW_MATCHES].count() if tsquery else 0
@@ -184,6 +194,7 @@ def prepare(queryset, parsed):
             MatchMode.MOST_WORDS,
             full_match_count=found,
             tsquery=tsquery,
+            excluded_tsquery=excluded_tsquery,
             group_tsqueries=group_tsqueries,
             required_groups=required,
         )

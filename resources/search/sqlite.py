@@ -179,6 +179,7 @@ def prepare(queryset, parsed):
         most = SQLitePreparedSearch(
             parsed,
             MatchMode.MOST_WORDS,
+            full_match_count=found,
             group_queries=group_queries,
             excluded_query=excluded_query,
             required_groups=required,

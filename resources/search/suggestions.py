@@ -134,11 +134,9 @@ def suggest_correction(queryset, prepared, synonyms):
     corrected. PostgreSQL: one statement. SQLite: a few small ones.
     """
     connection = connections[queryset.db]
-    # Found by every word: nothing to correct. (PostgreSQL falls back, another mode, whenever every
-    # word together finds nothing; other databases are asked.)
-    if prepared.mode == MatchMode.ALL_WORDS and (
-        connection.vendor == "postgresql" or prepared.filter(queryset.order_by()).exists()
-    ):
+    # Found by every word: nothing to correct. (Both backends fall back, another mode, whenever
+    # every word together finds nothing.)
+    if prepared.mode == MatchMode.ALL_WORDS:
         return ""
     words = _words_to_check(prepared.parsed, synonyms)
     if not words:

@@ -391,12 +391,14 @@ def test_sqlite_ignores_accents():
 @pytest.mark.parametrize(
     ("query", "mode", "statements"),
     [
-        ("crisis", MatchMode.ALL_WORDS, 1),
-        ("crisis rural", MatchMode.MOST_WORDS, 2),
-        ("crisiss linnes", MatchMode.SIMILAR_SPELLING, 3),
+        # The synonyms (1), then the backend's statements (1 to 3), then, for a fallback, the
+        # "did you mean" checks of each word (resources.search.suggestions, 2 on SQLite).
+        ("crisis", MatchMode.ALL_WORDS, 2),
+        ("crisis rural", MatchMode.MOST_WORDS, 5),
+        ("crisiss linnes", MatchMode.SIMILAR_SPELLING, 7),
     ],
 )
-def test_sqlite_prepares_a_search_in_three_statements_at_most(django_assert_num_queries, query, mode, statements):
+def test_sqlite_prepares_a_search_in_a_bounded_number_of_statements(django_assert_num_queries, query, mode, statements):
     for place in ("Ohio", "Utah", "Iowa"):
         ResourceFactory(title=f"Crisis lines in {place}")
     with django_assert_num_queries(statements):
@@ -492,3 +494,21 @@ def test_a_resolution_is_found_by_its_identifier_and_a_title_match_outranks_a_ta
     ResourceFactory(title="Field guide", summary="For patrol.", topics=[training])
     ResourceFactory(title="Training for dispatchers", summary="For call takers.")
     assert titles(search("training")) == ["Training for dispatchers", "Field guide"]
+
+
+@pytest.mark.django_db
+def test_words_joined_by_a_slash_are_found_one_by_one():
+    ResourceFactory(title="Model policy", summary="Train officers in CIT/CRIT and de-escalation.")
+    assert titles(search("CIT")) == ["Model policy"]
+    assert titles(search("CRIT")) == ["Model policy"]
+
+
+@pytest.mark.django_db
+def test_an_excluded_word_stays_excluded_when_results_fall_back_to_most_words():
+    ResourceFactory(title="Rural crisis teams", summary="Clinicians respond.")
+    ResourceFactory(title="Rural data terminals", summary="Laptops in patrol cars.")
+    ResourceFactory(title="Rural phones", summary="Laptops and phones.")
+    ResourceFactory(title="Crisis lines", summary="Call takers.")
+    prepared = prepare_search(Resource.objects.published(), "rural crisis -laptops")
+    assert prepared.mode == MatchMode.MOST_WORDS
+    assert titles(search("rural crisis -laptops")) == ["Rural crisis teams", "Crisis lines"]
