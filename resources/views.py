@@ -68,7 +68,8 @@ def resource_list(request):
         # get_page() turns a missing, malformed or out-of-range number into the first or last page.
         page = paginator.get_page(request.GET.get("page"))
         resources = resource_cards(list(page.object_list), search)
-    resources = attach_search_snippets(resources, filterset.search_query)
+    # Highlight what was searched: the corrected spelling when the results are for it.
+    resources = attach_search_snippets(resources, search.query if filterset.search_query else "")
 
     list_url = reverse("resources:list")
     active_filters = [
@@ -87,7 +88,11 @@ def resource_list(request):
     has_other_filters = any(active["param"] != "q" for active in active_filters)
     # How the search found its results, when not by every word, and a correction to offer.
     prepared_search = filterset.prepared_search
-    suggestion = prepared_search.suggestion if search_query else ""
+    # Results for a corrected spelling say so; when filters leave none, the correction is offered.
+    corrected_query = (
+        prepared_search.query if search_query and prepared_search.corrected_from and paginator.count else ""
+    )
+    suggestion = prepared_search.suggestion if search_query and not corrected_query else ""
     context = {
         "filterset": filterset,
         "form": filterset.form,
@@ -102,7 +107,9 @@ def resource_list(request):
         "requested_sort": filterset.valid_data.get("sort") or "",
         "active_filters": active_filters,
         "has_other_filters": has_other_filters,
-        "matched_most_words": bool(search_query) and prepared_search.mode == MatchMode.MOST_WORDS,
+        "corrected_query": corrected_query,
+        "matched_most_words": bool(search_query and not corrected_query)
+        and prepared_search.mode == MatchMode.MOST_WORDS,
         "some_match_every_word": prepared_search.full_match_count > 0,
         "matched_similar_titles": bool(search_query) and prepared_search.mode == MatchMode.SIMILAR_SPELLING,
         "suggestion": suggestion,

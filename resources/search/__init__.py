@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from django.db import connections, transaction
 
-from resources.search.base import PreparedSearch
+from resources.search.base import MatchMode, PreparedSearch
 from resources.search.query import (
     MAX_QUERY_LENGTH,
     ParsedQuery,
@@ -62,13 +62,30 @@ def prepare_search(queryset, query):
         return PreparedSearch(parsed)
     synonyms = load_synonyms(queryset.db)
     parsed = expand_synonyms(parsed, synonyms)
-    if connections[queryset.db].vendor == "postgresql":
+    backend = search_backend(queryset.db)
+    prepared = backend.prepare(queryset, parsed, similar_titles=False)
+    suggestion = suggest_correction(queryset, prepared, synonyms)
+    if prepared.mode == MatchMode.SIMILAR_SPELLING:
+        # Nothing matches what was typed. If the corrected spelling finds something, show that
+        # (as search engines do: "showing results for …"); comparing the typed words with every
+        # title that shares a trigram cost 0.3-0.5 s at 100,000 resources, the correction a few ms.
+        if suggestion:
+            corrected = backend.prepare(
+                queryset, expand_synonyms(parse_search_query(suggestion), synonyms), similar_titles=False
+            )
+            if corrected.mode != MatchMode.SIMILAR_SPELLING:
+                return dataclasses.replace(corrected, suggestion=suggestion, corrected_from=parsed.text)
+        prepared = backend.prepare(queryset, parsed)  # Titles spelled like the query.
+    return dataclasses.replace(prepared, suggestion=suggestion) if suggestion else prepared
+
+
+def search_backend(using="default"):
+    """The module that searches on this database: resources.search.postgresql or .sqlite."""
+    if connections[using].vendor == "postgresql":
         from resources.search import postgresql as backend
     else:
         from resources.search import sqlite as backend
-    prepared = backend.prepare(queryset, parsed)
-    suggestion = suggest_correction(queryset, prepared, synonyms)
-    return dataclasses.replace(prepared, suggestion=suggestion) if suggestion else prepared
+    return backend
 
 
 def search_resources(queryset, query):

@@ -22,14 +22,17 @@ class PreparedSearch:
     `parsed` is the query as searched (with curated synonyms); `mode` is a MatchMode value;
     `suggestion` a corrected query to offer ("did you mean"), or ""; `full_match_count`, with
     MOST_WORDS, how many resources match every word (counted up to a few; 0: none), so the page
-    can say which. Apply it only to the queryset it was prepared against or to querysets within
-    it. This base class is the empty search: it leaves every queryset unchanged.
+    can say which; `corrected_from`, when nothing matched what was typed and the results are
+    those of the "did you mean" correction, the query as typed. Apply it only to the queryset it
+    was prepared against or to querysets within it. This base class is the empty search: it
+    leaves every queryset unchanged.
     """
 
     parsed: ParsedQuery
     mode: str = MatchMode.ALL_WORDS
     suggestion: str = ""
     full_match_count: int = 0
+    corrected_from: str = ""
 
     @property
     def query(self):

@@ -174,9 +174,10 @@ def _headlines(tsquery_text):
     }
 
 
-def prepare(queryset, parsed):
-    """Compile `parsed` and decide how it matches within `queryset`: two statements at most
-    (three when the spelling fallback is needed), whatever the size of the catalog."""
+def prepare(queryset, parsed, *, similar_titles=True):
+    """Compile `parsed` and decide how it matches within `queryset`: two statements at most (three when the
+    spelling fallback is needed), whatever the size of the catalog. Without `similar_titles`, a search that
+    matches nothing is returned in SIMILAR_SPELLING mode with no titles, without looking for them (costly)."""
     connection = connections[queryset.db]
     columns_sql, params = _compile_sql(parsed)
     with connection.cursor() as cursor:
@@ -205,7 +206,7 @@ def prepare(queryset, parsed):
         MatchMode.SIMILAR_SPELLING,
         tsquery=tsquery,
         group_tsqueries=group_tsqueries,
-        similar_title_ids=_similar_title_ids(base, parsed.text),
+        similar_title_ids=_similar_title_ids(base, parsed.text) if similar_titles else (),
     )
 
 

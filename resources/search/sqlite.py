@@ -162,9 +162,10 @@ class SQLitePreparedSearch(PreparedSearch):
         return self.filter(queryset).annotate(search_rank=FullTextScore(self.all_words_query))
 
 
-def prepare(queryset, parsed):
-    """Compile `parsed` and decide how it matches within `queryset`: one statement, two when
-    every word together finds too little, three when the spelling fallback is needed."""
+def prepare(queryset, parsed, *, similar_titles=True):
+    """Compile `parsed` and decide how it matches within `queryset`: one statement, two when every word together
+    finds too little, three when the spelling fallback is needed. Without `similar_titles`, a search that
+    matches nothing is returned in SIMILAR_SPELLING mode with no titles, without looking for them."""
     group_queries = tuple(
         query for query in (_any_of(_term_query(term) for term in group.terms) for group in parsed.groups) if query
     )
@@ -191,7 +192,7 @@ def prepare(queryset, parsed):
         MatchMode.SIMILAR_SPELLING,
         group_queries=group_queries,
         excluded_query=excluded_query,
-        similar_titles=_similar_titles(base, parsed.text),
+        similar_titles=_similar_titles(base, parsed.text) if similar_titles else (),
     )
 
 

@@ -224,22 +224,25 @@ def test_the_page_says_when_few_resources_match_every_word(client):
 
 @postgresql_only
 @pytest.mark.django_db
-def test_the_page_says_when_it_shows_similar_titles_and_offers_the_correction(client):
+def test_the_page_says_when_it_shows_the_results_of_the_correction(client):
     ResourceFactory(title="Excited Delirium Syndrome")
     response = client.get(LIST_URL, {"q": "delirum"})
     text = page_text(response)
-    assert "Nothing matches “delirum”; showing resources with similar titles." in text
-    assert "Did you mean delirium?" in text
+    assert "Nothing matches “delirum”; showing results for “delirium”." in text
+    assert "Did you mean" not in text
     assert "1 resource matching “delirum”" in text
 
 
 @pytest.mark.django_db
 def test_did_you_mean_links_to_the_corrected_search_with_the_same_filters(client):
-    ResourceFactory(title="Excited Delirium Syndrome", kind=ResourceKindFactory(slug="report", name="Report"))
-    response = client.get(LIST_URL, {"q": "Delirum", "kind": "report", "page": "2"})
+    report = ResourceKindFactory(slug="report", name="Report")
+    ResourceFactory(title="Excited Delirium Syndrome", kind=report)
+    ResourceFactory(title="Deaths in custody", kind=report)
+    # "custody" matches: results by most words, and the misspelled word gets a correction.
+    response = client.get(LIST_URL, {"q": "Delirum custody", "kind": "report", "page": "2"})
     content = response.content.decode()
-    assert '<a class="usa-link" href="/resources/?q=Delirium&amp;kind=report">Delirium</a>?' in content
-    assert "Did you mean Delirium?" in page_text(response)
+    assert '<a class="usa-link" href="/resources/?q=Delirium+custody&amp;kind=report">Delirium custody</a>?' in content
+    assert "Did you mean Delirium custody?" in page_text(response)
 
 
 @pytest.mark.django_db
@@ -267,11 +270,12 @@ def test_a_search_found_by_every_word_has_no_notice(client):
 @pytest.mark.django_db
 def test_a_misspelled_search_page_query_count_does_not_grow(client, django_assert_max_num_queries):
     make_catalog(30)
-    # Search (synonyms, compile, count, the spelling fallback's threshold and titles, the suggestion),
-    # results (count, page, topics, practices), facets (3).
-    with django_assert_max_num_queries(13):
+    # Search (synonyms, compile and count what was typed, the suggestion, compile and count the
+    # correction: 6 at most), its planner setting (1), facets (3 at most), the page's pks, rows,
+    # topics and practices (4).
+    with django_assert_max_num_queries(14):
         response = client.get(LIST_URL, {"q": "crisiss"})
-    assert "Did you mean crisis?" in page_text(response)
+    assert "Nothing matches “crisiss”; showing results for “crisis”." in page_text(response)
 
 
 @pytest.mark.django_db
@@ -611,3 +615,15 @@ def test_sitemap_lists_published_resources_only(client):
     assert f"http://testserver{published.get_absolute_url()}" in content
     assert draft.get_absolute_url() not in content
     assert "<loc>http://testserver/resources/</loc>" in content
+
+
+@pytest.mark.django_db
+def test_a_misspelled_search_that_matches_nothing_shows_the_results_of_its_correction(client):
+    ResourceFactory(title="Model policy on crisis response", summary="For patrol.")
+    ResourceFactory(title="Officer wellness", summary="Peer support.")
+    response = client.get(LIST_URL, {"q": "polcy"})
+    content = response.content.decode()
+    assert [resource.title for resource in response.context["resources"]] == ["Model policy on crisis response"]
+    assert "Nothing matches “polcy”; showing results for “policy”." in content
+    assert "Did you mean" not in content
+    assert response.context["search_query"] == "polcy"  # The search box keeps what was typed.
