@@ -32,6 +32,8 @@ from resources.selectors import (
 )
 
 FEED_TITLE = "Clearinghouse resources"
+# How many of the first results a search keeps ranked (25 pages of 20): see result_ids().
+RANKED_WINDOW = 500
 YEAR_RANGE = {"min_value": 1893, "max_value": 2100}  # The IACP's first conference was in 1893.
 
 # A resolution is dated by its adoption; anything else by its publication.
@@ -311,6 +313,20 @@ class ResourceFilterSet(django_filters.FilterSet):
             self._facets = cached_catalog_read(("facets", self.facet_cache_key()), self.count_facets)
         return self._facets
 
+    def result_ids(self, start, stop):
+        """The pks of results `start` to `stop` in the order in force, for one page.
+
+        The first RANKED_WINDOW are found once per combination of search, filters and sort order
+        and kept with the facet counts (cached until the catalog changes): ranking every match of
+        a common word is the costly part of a page, and people page through the same results.
+        Deeper pages are found on their own.
+        """
+        results = self.qs.values_list("pk", flat=True)
+        if stop > RANKED_WINDOW:
+            return list(results[start:stop])
+        key = ("ranked-ids", self.facet_cache_key(), self.sort_order)
+        return cached_catalog_read(key, lambda: list(results[:RANKED_WINDOW]))[start:stop]
+
     def result_count(self):
         """How many resources `qs` holds, read off the kind facet (every resource has one kind),
         so a page costs no COUNT over the matches of its own."""
@@ -428,3 +444,22 @@ class ResourceFilterSet(django_filters.FilterSet):
             Facet("in_force", "Resolution status", options, self.form.errors.get("in_force", []), multiple=False)
         )
         return facets
+
+
+class ResultIds:
+    """The results of a ResourceFilterSet as a sequence of pks for Paginator: its length is the
+    result count (from the facets), and each slice asks `result_ids` for one page."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+
+    def __len__(self):
+        return self.filterset.result_count()
+
+    def count(self):
+        return len(self)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("ResultIds only gives slices (pages)")
+        return self.filterset.result_ids(index.start or 0, index.stop)

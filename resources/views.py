@@ -13,7 +13,7 @@ from clearinghouse.page_cache import public_page
 from clearinghouse.templatetags.query_urls import url_with_query, url_without_value
 from clearinghouse.uploads import file_extension
 from resources.feeds import ResourceFeed
-from resources.filters import ResourceFilterSet
+from resources.filters import ResourceFilterSet, ResultIds
 from resources.models import Resource, ResourceKind, Topic
 from resources.search import attach_search_snippets, search_plan
 from resources.search.base import MatchMode
@@ -63,8 +63,9 @@ def resource_list(request):
     search = filterset.prepared_search
     with search_plan(search, filterset.queryset.db):
         facets = filterset.facets()
-        paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
-        paginator.count = filterset.result_count()  # Known from the facet counts: no COUNT query.
+        # Pks first, ranked (cached for the first pages: ResourceFilterSet.result_ids), then the
+        # page's rows; the count comes from the facet counts, with no COUNT query.
+        paginator = Paginator(ResultIds(filterset), PAGE_SIZE)
         # get_page() turns a missing, malformed or out-of-range number into the first or last page.
         page = paginator.get_page(request.GET.get("page"))
         resources = resource_cards(list(page.object_list), search)

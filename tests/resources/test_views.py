@@ -6,6 +6,7 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -627,3 +628,24 @@ def test_a_misspelled_search_that_matches_nothing_shows_the_results_of_its_corre
     assert "Nothing matches “polcy”; showing results for “policy”." in content
     assert "Did you mean" not in content
     assert response.context["search_query"] == "polcy"  # The search box keeps what was typed.
+
+
+# Committed data, as in production: within a transaction that changed the catalog nothing is cached.
+@pytest.mark.django_db(transaction=True)
+def test_paging_through_a_search_reuses_its_ranking_and_facet_counts(client):
+    for number in range(45):
+        ResourceFactory(title=f"Crisis lines {number}")
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get(LIST_URL, {"q": "crisis", "page": "1"})
+    with CaptureQueriesContext(connection) as third_page:
+        third = client.get(LIST_URL, {"q": "crisis", "page": "3"})
+    ranked = [
+        query["sql"]
+        for query in third_page.captured_queries
+        if "ORDER BY" in query["sql"] and "LIMIT 500" in query["sql"]
+    ]
+    assert ranked == []  # Found once, for the first page: the third reads it from the cache.
+    assert len(third_page.captured_queries) < len(first_page.captured_queries)
+    shown = [r.title for r in first.context["resources"]] + [r.title for r in third.context["resources"]]
+    assert len(set(shown)) == len(shown) == 25
+    assert third.context["paginator"].count == 45
