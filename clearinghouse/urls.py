@@ -17,6 +17,7 @@ urlpatterns = [
     path("pledge/", include("pledges.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("healthz", site_views.healthz, name="healthz"),
     path(
         "sitemap.xml",
         sitemap,

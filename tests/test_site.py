@@ -39,6 +39,7 @@ PUBLIC_PAGE_ARGUMENTS = {
 # (each is tested on its own terms, here or in its app's tests).
 SKIPPED_PAGES = {
     "robots_txt": "plain text (test_robots_txt_is_plain_text_and_points_to_the_sitemap)",
+    "healthz": "plain text for load balancers (test_healthz_answers_ok_as_plain_text_without_the_database)",
     "django.contrib.sitemaps.views.sitemap": "XML (test_sitemap_is_xml_and_lists_published_resources_only)",
     "resources:feed": "an Atom feed, not HTML",
     "resources:download": "a file download, not HTML",
@@ -323,6 +324,35 @@ def test_robots_txt_is_plain_text_and_points_to_the_sitemap(client):
     lines = response.content.decode().splitlines()
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_as_plain_text_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content == b"ok"
+    # The same security headers as every page: the middleware stack runs for it too.
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_healthz_refuses_to_change_anything(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_is_not_exempt_from_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    plain_http = client.get("/healthz")
+    through_the_load_balancer = client.get("/healthz", headers={"X-Forwarded-Proto": "https"})
+
+    assert plain_http.status_code == 301
+    assert plain_http["Location"] == "https://testserver/healthz"
+    assert through_the_load_balancer.status_code == 200
 
 
 @pytest.mark.django_db
