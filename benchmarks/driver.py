@@ -11,6 +11,7 @@ allowed to finish, so none is still running when the measurement starts.
 """
 
 import concurrent.futures
+import http.client
 import itertools
 import json
 import os
@@ -44,6 +45,11 @@ class Measurement:
     socket_errors: int
     timeouts: int
     paths_available: int
+
+    @classmethod
+    def not_measured(cls):
+        """A row that could not be measured (wrk failed): no responses, one error, so it fails."""
+        return cls(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, not_2xx=0, socket_errors=1, timeouts=0, paths_available=0)
 
     @property
     def requests_per_second(self):
@@ -89,6 +95,7 @@ class WarmUp:
 
     statuses: dict
     seconds: list
+    unanswered: int = 0  # requests that failed or timed out: the server may still be working on them
 
     @property
     def failing(self):
@@ -114,8 +121,12 @@ def warm_up(base_url, paths, *, seconds, concurrency):
     def client():
         for path in queue:
             started = time.perf_counter()
-            result.statuses[path] = fetch(base_url + path, timeout=WRK_TIMEOUT_SECONDS)[0]
-            result.seconds.append(time.perf_counter() - started)
+            try:
+                result.statuses[path] = fetch(base_url + path, timeout=WRK_TIMEOUT_SECONDS)[0]
+                result.seconds.append(time.perf_counter() - started)
+            except (OSError, http.client.HTTPException):
+                result.statuses[path] = 0
+                result.unanswered += 1
             if time.monotonic() >= deadline:
                 break
 

@@ -236,11 +236,12 @@ def load_database(database_url, name, *, resources, agencies, seed=DEFAULT_SEED,
     """
     from django.db import connections
 
-    from benchmarks.database import create_database
+    from benchmarks.database import apply_database_settings, create_database
 
     started = time.perf_counter()
     connections.close_all()
     create_database(database_url, name)
+    apply_database_settings(database_url, name)
     migrate()
     set_up_seconds = time.perf_counter() - started
     log(f"Created and migrated the database {name} in {set_up_seconds:.0f} s.")

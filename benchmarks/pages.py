@@ -317,6 +317,16 @@ WARM_RATIO = 0.30
 POPULAR_RESOURCES = 10
 
 
+def _split_warm_up(paths, warm_up_count):
+    """(measured, warm-up) addresses: the warm-up takes its own, so the measured ones are still unseen.
+
+    A small catalog may give fewer addresses than asked (a few hundred agencies): the warm-up then
+    takes a tenth, and the measurement the rest.
+    """
+    warm_up_count = min(warm_up_count, len(paths) // 10)
+    return paths[warm_up_count:], paths[:warm_up_count]
+
+
 def build_pages(facts, *, sitemap_files, cold_count, warm_up_count, only=None, seed=6):
     """Every row to measure, in order: the plain view, the cold pages, the sitemap files, the warm pages.
 
@@ -329,10 +339,9 @@ def build_pages(facts, *, sitemap_files, cold_count, warm_up_count, only=None, s
     for key, name, generator, p95_ms in COLD_PAGES:
         if not wanted(key):
             continue
-        paths = generator(facts, cold_count + warm_up_count, rng)
+        measured, warm_up = _split_warm_up(generator(facts, cold_count + warm_up_count, rng), warm_up_count)
         target = Target(p95_ms=p95_ms) if p95_ms else None
-        # The warm-up takes its own addresses, so the measured ones are still unseen.
-        pages.append(Page(key, name, "cold", target, paths[warm_up_count:], paths[:warm_up_count]))
+        pages.append(Page(key, name, "cold", target, measured, warm_up))
     if wanted("sitemap"):
         for sitemap_path in sitemap_files:
             paths = sitemap_file_paths(sitemap_path, cold_count + warm_up_count)

@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from benchmarks.database import BenchmarkError, parse_postgresql_url, url_for_database
+from benchmarks.database import BenchmarkError, describe_database_settings, parse_postgresql_url, url_for_database
 from benchmarks.load import DEFAULT_AGENCIES, DEFAULT_RESOURCES, DEFAULT_SEED
 
 DEFAULT_DURATION = 10
@@ -94,7 +94,11 @@ def discover_sitemap_files(base_url):
     """The sitemap files to measure: /sitemap.xml itself, or each file it lists if it is an index."""
     from benchmarks.server import fetch
 
-    status, body = fetch(base_url + "/sitemap.xml")
+    try:
+        status, body = fetch(base_url + "/sitemap.xml", timeout=300)
+    except OSError as error:
+        log(f"  /sitemap.xml did not answer ({error}): measuring it as it is.")
+        return ["/sitemap.xml"]
     if status != 200:
         log(f"  /sitemap.xml answered {status}: measuring it as it is.")
         return ["/sitemap.xml"]
@@ -115,8 +119,10 @@ def prepare_data(arguments, database_url, name, reuse):
     from benchmarks.load import load_database, migrate
 
     if reuse and database_exists(database_url, name):
+        from benchmarks.database import apply_database_settings
         from resources.models import Resource
 
+        apply_database_settings(database_url, name)
         migrate()
         if Resource.objects.exists():
             log(f"Reusing the loaded database {name} (migrated to the current schema; --keep-database).")
@@ -130,7 +136,7 @@ def measure_pages(arguments, environment, wrk):
     """Serve the portal and measure every page; returns (rows, notes)."""
     from django.db import connections
 
-    from benchmarks.driver import run_wrk, warm_up
+    from benchmarks.driver import Measurement, run_wrk, warm_up
     from benchmarks.pages import SiteFacts, build_pages
     from benchmarks.report import FEW_SAMPLES, Row
     from benchmarks.server import Server, collect_static
@@ -166,10 +172,17 @@ def measure_pages(arguments, environment, wrk):
             )
             if warm.failing:
                 path, status = next(iter(warm.failing.items()))
-                log(f"  warning: during the warm-up {path} answered {status} ({len(warm.failing)} such addresses)")
-            measurement = run_wrk(
-                wrk, server.base_url, page.paths, seconds=arguments.duration, connections=arguments.connections
-            )
+                answer = f"answered {status}" if status else "got no answer"
+                log(f"  warning: during the warm-up {path} {answer} ({len(warm.failing)} such addresses)")
+            if warm.unanswered:
+                server.restart()  # the requests it gave up on may still be running
+            try:
+                measurement = run_wrk(
+                    wrk, server.base_url, page.paths, seconds=arguments.duration, connections=arguments.connections
+                )
+            except RuntimeError as error:
+                notes.append(f"{page.name} ({page.mode}): not measured: {error}")
+                measurement = Measurement.not_measured()
             rows.append(Row(page, measurement))
             log(
                 f"  {page.name} ({page.mode}): {measurement.requests_per_second:,.1f} req/s, "
@@ -191,7 +204,7 @@ def measure_pages(arguments, environment, wrk):
 
 def measure_import(arguments, database_url, import_name, temporary):
     from benchmarks.catalog import Vocabularies
-    from benchmarks.database import count_rows, create_database
+    from benchmarks.database import apply_database_settings, count_rows, create_database
     from benchmarks.environment import production_environment
     from benchmarks.import_csv import run_import, write_import_csv
 
@@ -200,6 +213,7 @@ def measure_import(arguments, database_url, import_name, temporary):
     log(f"Writing the {rows:,}-row import CSV…")
     write_import_csv(csv_path, rows, Vocabularies.from_database())
     create_database(database_url, import_name)
+    apply_database_settings(database_url, import_name)
     environment, _notes = production_environment(url_for_database(database_url, import_name))
     import subprocess
 
@@ -242,6 +256,10 @@ def main(argv=None):
     temporary = tempfile.mkdtemp(prefix="bench-")
     environment, notes = production_environment(
         url_for_database(database_url, bench_name), static_root=Path(temporary, "static")
+    )
+    notes.append(
+        f"PostgreSQL: the benchmark databases have {describe_database_settings()}, as the README advises for "
+        "production on SSDs; the server's other settings are its own."
     )
     apply_environment(environment)
     import django

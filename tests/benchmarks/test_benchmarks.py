@@ -3,6 +3,7 @@
 No load test runs here: numbers come from `make bench` only.
 """
 
+import dataclasses
 import random
 from collections import Counter
 
@@ -77,6 +78,17 @@ def test_each_page_measures_addresses_its_warm_up_did_not_request():
         assert len(set(row.paths)) == len(row.paths), row.name
     assert rows[0].paths == [pages.PLAIN_VIEW_PATH]
     assert {row.key for row in rows if row.mode == "warm"} == {"home", "catalog", "resource", "roster"}
+
+
+def test_a_small_catalog_still_leaves_unseen_addresses_to_measure():
+    few_agencies = dataclasses.replace(FACTS, public_agency_slugs=[f"agency-{number}-il" for number in range(40)])
+
+    rows = pages.build_pages(few_agencies, sitemap_files=[], cold_count=500, warm_up_count=300, only={"agency"})
+
+    agency = rows[1]
+    assert len(agency.paths) == 36
+    assert len(agency.warm_up_paths) == 4
+    assert not set(agency.paths) & set(agency.warm_up_paths)
 
 
 def test_only_keeps_the_chosen_pages_and_the_plain_view():
