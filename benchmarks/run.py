@@ -22,6 +22,7 @@ import argparse
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,9 +39,12 @@ DEFAULT_WARM_UP = 2
 DEFAULT_CONNECTIONS = 8
 DEFAULT_COLD_PATHS = 20_000
 WARM_UP_PATHS = 300
+# An import still running at twice its target has failed: stop it, so the whole run stays near 15 minutes.
+DEFAULT_IMPORT_TIMEOUT = 240
 LOAD_SECONDS_TARGET = 300
-# After a run whose slowest response took longer than this, requests wrk abandoned at the end
-# may still be running in the workers: restart gunicorn so they cannot slow the next row.
+# After a run whose slowest response took longer than this (or with too few responses to tell),
+# requests wrk abandoned at the end may still be running in the workers: restart gunicorn so they
+# cannot slow the next row.
 RESTART_AFTER_MAX_MS = 1000
 
 log = partial(print, file=sys.stderr, flush=True)
@@ -76,8 +80,8 @@ def parse_arguments(argv):
     parser.add_argument(
         "--import-timeout",
         type=int,
-        default=300,
-        help="stop the import after this many seconds and report it unfinished (300)",
+        default=DEFAULT_IMPORT_TIMEOUT,
+        help="stop the import after this many seconds and report it unfinished (240: twice the target)",
     )
     arguments = parser.parse_args(argv)
     if arguments.only:
@@ -152,6 +156,7 @@ def measure_pages(arguments, environment, wrk):
         f"{facts.published_count:,} published resources; the roster lists {facts.public_agency_count:,} agencies."
     )
     rows = []
+    load_averages = []
     with Server(environment, workers=arguments.workers) as server:
         log(f"gunicorn is serving on {server.base_url} with {arguments.workers} workers.")
         sitemap_files = (
@@ -184,6 +189,7 @@ def measure_pages(arguments, environment, wrk):
                 notes.append(f"{page.name} ({page.mode}): not measured: {error}")
                 measurement = Measurement.not_measured()
             rows.append(Row(page, measurement))
+            load_averages.append(os.getloadavg()[0])
             log(
                 f"  {page.name} ({page.mode}): {measurement.requests_per_second:,.1f} req/s, "
                 f"p95 {measurement.p95_ms:,.0f} ms, {measurement.errors} errors "
@@ -195,10 +201,19 @@ def measure_pages(arguments, environment, wrk):
                     f"the warm-up, {arguments.workers} at a time, a request took {warm.median_ms:,.0f} ms (median of "
                     f"{len(warm.seconds)})."
                 )
-            if measurement.max_ms > RESTART_AFTER_MAX_MS or measurement.timeouts:
+            # Requests still running may slow the next row: slow ones, or any when too few answered to know.
+            if (
+                measurement.max_ms > RESTART_AFTER_MAX_MS
+                or measurement.timeouts
+                or measurement.requests < arguments.connections
+            ):
                 server.restart()
             else:
                 time.sleep(0.5)
+    notes.append(
+        f"Machine: {os.cpu_count()} cores; 1-minute load average after each row {min(load_averages):.1f} to "
+        f"{max(load_averages):.1f} (above {os.cpu_count()}, other processes competed for the cores)."
+    )
     return rows, notes
 
 
@@ -215,8 +230,6 @@ def measure_import(arguments, database_url, import_name, temporary):
     create_database(database_url, import_name)
     apply_database_settings(database_url, import_name)
     environment, _notes = production_environment(url_for_database(database_url, import_name))
-    import subprocess
-
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
         cwd=Path(__file__).resolve().parent.parent,

@@ -50,7 +50,9 @@ def view_name(path):
     return resolve(path.split("?")[0]).view_name
 
 
-@pytest.mark.parametrize(("key", "name", "generator", "_target"), pages.COLD_PAGES, ids=lambda value: str(value))
+@pytest.mark.parametrize(
+    ("key", "name", "generator", "_target"), pages.COLD_PAGES, ids=[key for key, *_rest in pages.COLD_PAGES]
+)
 def test_cold_addresses_are_distinct_and_reach_their_page(key, name, generator, _target):
     paths = generator(FACTS, 2000, random.Random(1))
 
