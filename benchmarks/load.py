@@ -9,7 +9,8 @@ after a migration changed the schema. `make bench` uses `load_database` the same
 throwaway database. Settings are production's (benchmarks.environment), as the benchmark's.
 
 Rows are generated in Python (benchmarks.catalog, benchmarks.agencies: one seeded random
-stream, so a size always gives the same data) and written with COPY (benchmarks.database).
+stream: the same seed gives the same text, tags and shares; dates are counted back from now) and
+written with COPY (benchmarks.database).
 """
 
 import argparse
