@@ -6,11 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+BENCH_DATABASE ?= clearinghouse_bench_data
+BENCH_DATA_ARGS ?=
 
 # Development defaults; production sets DEBUG=0 and its own secrets.
 export DEBUG ?= 1
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench bench-data clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,8 +50,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Needs DATABASE_URL (PostgreSQL) and wrk: see the README's Benchmarks section.
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# A loaded database kept for profiling (replaced if it exists): make bench-data BENCH_DATABASE=name
+bench-data: install
+	$(BIN)/python -m benchmarks.load --database $(BENCH_DATABASE) $(BENCH_DATA_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

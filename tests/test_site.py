@@ -41,7 +41,7 @@ PUBLIC_PAGE_ARGUMENTS = {
 # (each is tested on its own terms, here or in its app's tests).
 SKIPPED_PAGES = {
     "robots_txt": "plain text (test_robots_txt_is_plain_text_and_points_to_the_sitemap)",
-    "healthz": "plain text for load balancers and benchmarks (test_health_check_answers_ok_in_plain_text)",
+    "healthz": "plain text for load balancers (test_healthz_answers_ok_as_plain_text_without_the_database)",
     "django.contrib.sitemaps.views.sitemap": "XML (test_sitemap_is_xml_and_lists_published_resources_only)",
     "resources:feed": "an Atom feed, not HTML",
     "resources:download": "a file download, not HTML",
@@ -416,6 +416,35 @@ def test_robots_txt_is_plain_text_and_points_to_the_sitemap(client):
 
 
 @pytest.mark.django_db
+def test_healthz_answers_ok_as_plain_text_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content == b"ok"
+    # The same security headers as every page: the middleware stack runs for it too.
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_healthz_refuses_to_change_anything(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_is_not_exempt_from_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    plain_http = client.get("/healthz")
+    through_the_load_balancer = client.get("/healthz", headers={"X-Forwarded-Proto": "https"})
+
+    assert plain_http.status_code == 301
+    assert plain_http["Location"] == "https://testserver/healthz"
+    assert through_the_load_balancer.status_code == 200
+
+
+@pytest.mark.django_db
 def test_sitemap_is_xml_and_lists_published_resources_only(client):
     published = ResourceFactory(title="Published model policy")
     draft = ResourceFactory(title="Draft model policy", status=Resource.Status.DRAFT)
@@ -456,11 +485,3 @@ def test_posting_a_form_without_a_csrf_token_is_refused():
     browser.get(reverse("admin:login"))
     with_token = {**credentials, "csrfmiddlewaretoken": browser.cookies[settings.CSRF_COOKIE_NAME].value}
     assert browser.post(reverse("admin:login"), with_token).status_code == 200
-
-
-def test_health_check_answers_ok_in_plain_text(client):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/plain"
-    assert response.content == b"ok"

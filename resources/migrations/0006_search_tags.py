@@ -35,13 +35,44 @@ PREVIOUS_SEARCH_VECTOR_SQL = """
 """
 
 
+# The columns the vectors are made of. An update that changes none of them (a status, a flag,
+# the facet arrays) keeps the stored vectors, whatever the row's writer sent for them: Django's
+# save() writes back the vectors it read (or None), and only the trigger may set them.
+SOURCE_COLUMNS = (
+    "title",
+    "identifier",
+    "search_tags",
+    "summary",
+    "publisher",
+    "partners",
+    "submitting_committee",
+    "adopting_conference",
+    "body",
+)
+
+
 def trigger_function_sql(vector_sql, head_sql=None):
-    head = f"NEW.search_head := {head_sql.format(row='NEW.')};" if head_sql else ""
-    return f"""
+    if head_sql is None:
+        return f"""
     CREATE OR REPLACE FUNCTION resources_resource_search_vector_update() RETURNS trigger AS $$
     BEGIN
         NEW.search_vector := {vector_sql.format(row="NEW.")};
-        {head}
+        RETURN NEW;
+    END
+    $$ LANGUAGE plpgsql
+    """
+    new_sources = ", ".join(f"NEW.{column}" for column in SOURCE_COLUMNS)
+    old_sources = ", ".join(f"OLD.{column}" for column in SOURCE_COLUMNS)
+    return f"""
+    CREATE OR REPLACE FUNCTION resources_resource_search_vector_update() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND ({new_sources}) IS NOT DISTINCT FROM ({old_sources}) THEN
+            NEW.search_vector := OLD.search_vector;
+            NEW.search_head := OLD.search_head;
+            RETURN NEW;
+        END IF;
+        NEW.search_vector := {vector_sql.format(row="NEW.")};
+        NEW.search_head := {head_sql.format(row="NEW.")};
         RETURN NEW;
     END
     $$ LANGUAGE plpgsql

@@ -6,7 +6,9 @@ is the one place that writes them. Signals (resources.signals) call it after the
 service changes a resource's tags or renames a term; bulk writers (the CSV import, the benchmark
 loader) call `refresh_search_tags` themselves once, after their last batch. On PostgreSQL the
 row trigger then folds the new tags into the weighted search vector, and the same refresh
-writes the facet arrays (migration 0007) that the catalog counts facets from.
+writes the facet arrays (migration 0007) that the catalog counts facets from. A bulk writer that
+knows the names may instead write `search_tags_text` with its rows and call
+`refresh_facet_arrays` after them: the vectors are then computed once, as the rows go in.
 """
 
 from django.db import connections
@@ -77,14 +79,32 @@ def refresh_search_tags(resource_ids=None):
         resource_ids = [int(pk) for pk in resource_ids]
     resources = Resource.objects.all() if resource_ids is None else Resource.objects.filter(pk__in=resource_ids)
     updated = resources.update(search_tags=search_tags_expression())
-    connection = connections[resources.db]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            if resource_ids is None:
-                cursor.execute(FACET_ARRAYS_SQL)
-            else:
-                cursor.execute(FACET_ARRAYS_SQL + " WHERE id = ANY(%s)", [resource_ids])
+    refresh_facet_arrays(resource_ids, using=resources.db)
     return updated
+
+
+def refresh_facet_arrays(resource_ids=None, *, using="default"):
+    """Recompute the facet arrays (PostgreSQL only) for these resources, every resource when None.
+
+    For bulk writers that already wrote `search_tags` with the rows (`search_tags_text`): the
+    update touches no searched text, so the trigger keeps the vectors (migration 0006).
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if resource_ids is None:
+            cursor.execute(FACET_ARRAYS_SQL)
+        else:
+            cursor.execute(FACET_ARRAYS_SQL + " WHERE id = ANY(%s)", [[int(pk) for pk in resource_ids]])
+
+
+def search_tags_text(*, kind_name, topic_names=(), audience_names=(), practices=()):
+    """`search_tags` as `search_tags_expression` writes it, for a bulk writer that knows the names:
+    kind, topics, audiences, practice labels (Practice values), each group separated by a space."""
+    groups = [kind_name, " ".join(topic_names), " ".join(audience_names)]
+    groups.append(" ".join(Practice(practice).label for practice in practices))
+    return " ".join(groups)
 
 
 def refresh_search_tags_for_term(term):

@@ -522,3 +522,16 @@ def test_an_excluded_word_stays_excluded_when_results_fall_back_to_most_words():
     prepared = prepare_search(Resource.objects.published(), "rural crisis -laptops")
     assert prepared.mode == MatchMode.MOST_WORDS
     assert titles(search("rural crisis -laptops")) == ["Rural crisis teams", "Crisis lines"]
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_an_update_that_changes_no_searched_text_keeps_the_vectors_whatever_save_sends():
+    resource = ResourceFactory(title="Officer wellness", summary="Peer support.")
+    assert resource.search_vector is None  # The instance never read what the trigger computed.
+    resource.featured = True
+    resource.save()  # Writes search_vector=None back: the trigger keeps the stored one.
+    assert titles(search("wellness")) == ["Officer wellness"]
+    resource.title = "Officer resilience"
+    resource.save()
+    assert titles(search("resilience")) == ["Officer resilience"]
