@@ -1,7 +1,7 @@
 """The public roster's one FilterSet (STYLE.md convention 1): the HTML roster, its CSV download and the tests.
 
-It filters each agency's current public pledge (selectors.current_public_pledges),
-which never loads contact details. Invalid values (an unknown state, a year out of
+It filters the agencies on the roster (selectors.roster_agencies: each agency with its
+current public pledge), which never loads contact details. Invalid values (an unknown state, a year out of
 range) are ignored and reported by the page, never an error.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from clearinghouse.forms import USWDSFormMixin
 from pledges.constants import COUNTRIES, US_STATES
 from pledges.models import Agency, Pledge
-from pledges.selectors import current_public_pledges
+from pledges.selectors import ROSTER_ORDER, roster_agencies
 
 # The campaign was launched in October 2016: no pledge is older.
 FIRST_PLEDGE_YEAR = 2016
@@ -76,7 +76,7 @@ class RosterFilterSet(django_filters.FilterSet):
     )
     agency_type = django_filters.ChoiceFilter(
         choices=Agency.AgencyType.choices,
-        field_name="agency__agency_type",
+        field_name="agency_type",
         label="Type of agency",
         empty_label="Any type",
     )
@@ -87,51 +87,54 @@ class RosterFilterSet(django_filters.FilterSet):
         empty_label="Any size",
     )
     status = django_filters.ChoiceFilter(
-        choices=list(PUBLIC_STATUS_LABELS.items()), field_name="status", label="Status", empty_label="Any status"
+        choices=list(PUBLIC_STATUS_LABELS.items()),
+        field_name="roster_status",
+        label="Status",
+        empty_label="Any status",
     )
     year = django_filters.ChoiceFilter(
         choices=pledge_years, method="filter_year", label="Year pledged", empty_label="Any year"
     )
 
     class Meta:
-        model = Pledge
+        model = Agency
         fields = []
         form = RosterFilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = current_public_pledges()
+            queryset = roster_agencies()
         super().__init__(data, queryset=queryset, **kwargs)
 
     @property
     def qs(self):
-        # Always in agency order, whatever the filters.
-        return super().qs.order_by("agency__name", "agency__state", "pk")
+        # Always in roster order, whatever the filters.
+        return super().qs.order_by(*ROSTER_ORDER)
 
     def filter_name(self, queryset, name, value):
         words = value.split()
         for word in words:
-            queryset = queryset.filter(Q(agency__name__icontains=word) | Q(agency__city__icontains=word))
+            queryset = queryset.filter(Q(name__icontains=word) | Q(city__icontains=word))
         return queryset
 
     def filter_state(self, queryset, name, value):
-        return queryset.filter(agency__country="US", agency__state=value)
+        return queryset.filter(country="US", state=value)
 
     def filter_country(self, queryset, name, value):
         if value == OUTSIDE_US:
-            return queryset.exclude(agency__country="US")
-        return queryset.filter(agency__country=value)
+            return queryset.exclude(country="US")
+        return queryset.filter(country=value)
 
     def filter_size(self, queryset, name, value):
         band = SIZE_BANDS_BY_VALUE[value]
-        queryset = queryset.filter(agency__sworn_officers__gte=band.minimum)
+        queryset = queryset.filter(sworn_officers__gte=band.minimum)
         if band.maximum is not None:
-            queryset = queryset.filter(agency__sworn_officers__lte=band.maximum)
+            queryset = queryset.filter(sworn_officers__lte=band.maximum)
         return queryset
 
     def filter_year(self, queryset, name, value):
         # "Pledged on" is the approval date: the day the agency joined the roster and its window began.
-        return queryset.filter(approved_at__year=int(value))
+        return queryset.filter(roster_approved_at__year=int(value))
 
     def active_filters(self):
         """(label, value label) for each filter applied, for the page's summary."""

@@ -12,6 +12,8 @@ from clearinghouse.models import TimeStampedModel
 from pledges.constants import COUNTRIES, COUNTRY_NAMES, DEFAULT_COUNTRY, US_STATE_NAMES
 
 ORI_PATTERN = r"^[A-Z]{2}[A-Z0-9]{7}$"
+# Written only by pledges.services.refresh_roster_entry (a plain save() of an agency leaves them alone).
+ROSTER_FIELDS = ("roster_pledge", "roster_status", "roster_approved_at")
 
 
 def normalize_agency_name(name):
@@ -75,9 +77,57 @@ class Agency(TimeStampedModel):
     website = models.URLField(max_length=500, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real agency.")
 
+    # The public roster's entry for this agency: its current public pledge (the latest approved,
+    # completed or lapsed one), that pledge's status and approval time; empty when the agency is not
+    # on the roster. Copied here so that the roster filters, orders, pages and counts agencies without
+    # joining pledges. Written only by pledges.services.refresh_roster_entries, which every status
+    # change runs; save() leaves them alone (ROSTER_FIELDS).
+    roster_pledge = models.OneToOneField(
+        "pledges.Pledge",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The pledge the public roster shows: the latest approved, completed or lapsed one.",
+    )
+    roster_status = models.CharField(
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text="The status of roster_pledge; empty when the agency is not on the roster.",
+    )
+    roster_approved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When roster_pledge was approved: the roster’s “pledged on” date.",
+    )
+
     class Meta:
         verbose_name_plural = "agencies"
         ordering = ["name", "state", "country"]
+        indexes = [
+            # The roster's order (name, state, then the pledge as the tie-break), agencies on it only:
+            # a page is a walk along this index, whatever its depth.
+            models.Index(
+                fields=["name", "state", "roster_pledge"],
+                condition=Q(roster_pledge__isnull=False),
+                name="pledges_agency_roster_order",
+            ),
+            # The roster's counts by state and status, read from the index alone; also the state filter.
+            models.Index(
+                fields=["country", "state", "roster_status"],
+                condition=Q(roster_pledge__isnull=False),
+                name="pledges_agency_roster_region",
+            ),
+            # The roster's "year pledged" filter.
+            models.Index(
+                fields=["roster_approved_at"],
+                condition=Q(roster_pledge__isnull=False),
+                name="pledges_agency_roster_year",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ori"],
@@ -199,4 +249,13 @@ class Agency(TimeStampedModel):
         self.normalize()
         if not self.slug:
             self.slug = self.unique_slug()
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # An agency loaded before a status change must not put back the roster entry it was
+            # loaded with: saving an existing agency writes every field but those.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in deferred and field.name not in ROSTER_FIELDS
+            ]
         super().save(*args, **kwargs)

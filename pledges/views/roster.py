@@ -15,6 +15,7 @@ from pledges.filters import OUTSIDE_US, PUBLIC_STATUS_LABELS, RosterFilterSet
 from pledges.map import tile_map
 
 ROSTER_PAGE_SIZE = 50
+ROSTER_CSV_CHUNK_SIZE = 1000
 
 
 def roster_filterset(request):
@@ -25,14 +26,15 @@ def roster_filterset(request):
 def roster(request):
     """Participating agencies: filters, counts, a map by state, and the list 50 to a page."""
     filterset = roster_filterset(request)
-    paginator = Paginator(filterset.qs, ROSTER_PAGE_SIZE)
+    paginator = Paginator(selectors.RosterPages(filterset.qs), ROSTER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     counts = selectors.roster_counts()
     us_regions = [region for region in counts.by_region if region.country == "US"]
     outside_regions = [region for region in counts.by_region if region.country != "US"]
     roster_url = reverse("pledges:roster")
-    pledges = list(page.object_list)
-    for pledge in pledges:
+    agencies = list(page.object_list)
+    for agency in agencies:
+        pledge = agency.roster_pledge
         pledge.public_status = PUBLIC_STATUS_LABELS.get(pledge.status, pledge.get_status_display())
     context = {
         "filterset": filterset,
@@ -40,7 +42,7 @@ def roster(request):
         "page_obj": page,
         "paginator": paginator,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-        "pledges": pledges,
+        "agencies": agencies,
         "counts": counts,
         "us_regions": us_regions,
         "outside_regions": outside_regions,
@@ -95,10 +97,10 @@ def local_date(moment):
     return timezone.localdate(moment).isoformat() if moment else ""
 
 
-def roster_csv_rows(pledges, absolute_url):
+def roster_csv_rows(agencies, absolute_url):
     yield ROSTER_CSV_COLUMNS
-    for pledge in pledges:
-        agency = pledge.agency
+    for agency in agencies:
+        pledge = agency.roster_pledge
         name = f"{agency.name} (demo)" if agency.is_demo and "demo" not in agency.name.lower() else agency.name
         yield [
             csv_safe(value)
@@ -122,9 +124,11 @@ def roster_csv_rows(pledges, absolute_url):
 def roster_csv(request):
     """The filtered roster as CSV (same filters as the page, every page); no contact details."""
     filterset = roster_filterset(request)
+    # One query, read in chunks (a server-side cursor on PostgreSQL): the whole roster is never in memory.
+    agencies = selectors.with_roster_pledge_joined(filterset.qs).iterator(chunk_size=ROSTER_CSV_CHUNK_SIZE)
     writer = csv.writer(Echo())
     # The byte-order mark tells spreadsheet programs the file is UTF-8 (names have accents and ’).
-    lines = (writer.writerow(row) for row in roster_csv_rows(filterset.qs.iterator(), request.build_absolute_uri))
+    lines = (writer.writerow(row) for row in roster_csv_rows(agencies, request.build_absolute_uri))
     response = StreamingHttpResponse(
         (f"\ufeff{line}" if index == 0 else line for index, line in enumerate(lines)),
         content_type="text/csv; charset=utf-8",

@@ -22,15 +22,21 @@ CSV_URL = reverse("pledges:roster_csv")
 Status = Pledge.Status
 
 
-def on_roster(status=Status.APPROVED, **agency):
-    """A pledge in `status` for an agency with the given fields (agency__<field>)."""
-    return pledge_in_status(status, **{f"agency__{name}": value for name, value in agency.items()})
+def on_roster(status=Status.APPROVED, pledge=None, **agency):
+    """A pledge in `status` (with the `pledge` fields given) for an agency with the given fields."""
+    return pledge_in_status(status, **(pledge or {}), **{f"agency__{name}": value for name, value in agency.items()})
 
 
 @pytest.fixture
 def roster():
     """Six agencies on the roster and three that are not."""
-    springfield = on_roster(name="Springfield Police Department", city="Springfield", state="IL", sworn_officers=120)
+    springfield = on_roster(
+        name="Springfield Police Department",
+        city="Springfield",
+        state="IL",
+        sworn_officers=120,
+        pledge={"approved_at": timezone.now().replace(year=2019)},
+    )
     on_roster(Status.COMPLETED, name="Cook County Sheriff", agency_type="sheriff", state="IL", sworn_officers=5400)
     on_roster(Status.LAPSED, name="Boston Police Department", city="Boston", state="MA", sworn_officers=2100)
     on_roster(name="Tiny Town Police", city="Tiny Town", state="VT", sworn_officers=4)
@@ -40,7 +46,6 @@ def roster():
     on_roster(Status.EMAIL_VERIFIED, name="Awaiting Review Police Department", state="IL")
     on_roster(Status.WITHDRAWN, name="Withdrawn Police Department", state="IL")
     on_roster(Status.REJECTED, name="Rejected Police Department", state="IL")
-    Pledge.objects.filter(pk=springfield.pk).update(approved_at=timezone.now().replace(year=2019))
     return springfield
 
 
