@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from clearinghouse.forms import USWDSFormMixin
+from clearinghouse.forms import MemoizedSelect, USWDSFormMixin
 from pledges.constants import COUNTRIES, US_STATES
 from pledges.models import Agency, Pledge
 from pledges.selectors import ROSTER_ORDER, roster_agencies
@@ -65,35 +65,44 @@ class RosterFilterSet(django_filters.FilterSet):
         max_length=100,
         widget=forms.TextInput(attrs={"inputmode": "search", "enterkeyhint": "search"}),
     )
+    # Every roster page renders these lists (56 states, 56 countries): MemoizedSelect renders each once.
     state = django_filters.ChoiceFilter(
-        choices=US_STATES, method="filter_state", label="State (United States)", empty_label="Any state"
+        widget=MemoizedSelect,
+        choices=US_STATES,
+        method="filter_state",
+        label="State (United States)",
+        empty_label="Any state",
     )
     country = django_filters.ChoiceFilter(
+        widget=MemoizedSelect,
         choices=[(OUTSIDE_US, "Outside the United States"), *COUNTRIES],
         method="filter_country",
         label="Country",
         empty_label="Any country",
     )
     agency_type = django_filters.ChoiceFilter(
+        widget=MemoizedSelect,
         choices=Agency.AgencyType.choices,
         field_name="agency_type",
         label="Type of agency",
         empty_label="Any type",
     )
     size = django_filters.ChoiceFilter(
+        widget=MemoizedSelect,
         choices=[(band.value, band.label) for band in SIZE_BANDS],
         method="filter_size",
         label="Size",
         empty_label="Any size",
     )
     status = django_filters.ChoiceFilter(
+        widget=MemoizedSelect,
         choices=list(PUBLIC_STATUS_LABELS.items()),
         field_name="roster_status",
         label="Status",
         empty_label="Any status",
     )
     year = django_filters.ChoiceFilter(
-        choices=pledge_years, method="filter_year", label="Year pledged", empty_label="Any year"
+        widget=MemoizedSelect, choices=pledge_years, method="filter_year", label="Year pledged", empty_label="Any year"
     )
 
     class Meta:

@@ -6,7 +6,7 @@ someone adds it here). Each selector runs a fixed number of queries whatever the
 number of pledges; the docstrings say how many.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,8 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch
 
 from clearinghouse.one_mind import Practice
-from pledges.constants import PLEDGE_REVIEWERS_GROUP
+from pledges.constants import COUNTRY_NAMES, PLEDGE_REVIEWERS_GROUP
 from pledges.models import Agency, DeadlineExtension, Pledge, PledgeTransition, PracticeProgress, ProgressReport
+from pledges.models.agency import region_label
 
 PUBLIC_AGENCY_FIELDS = (
     "name",
@@ -94,25 +95,21 @@ def roster_pledges(*, status=None, country=None, state=None, include_demo=True):
 def roster_agencies(*, include_demo=True):
     """The agencies on the public roster, in roster order, without contact details. One query when evaluated.
 
-    Each agency's current public pledge comes with one more query per evaluation
-    (prefetched; `agency.roster_pledge`), whatever the number of agencies.
+    Their current public pledges are not loaded: see RosterPages and with_roster_pledge_joined.
     """
     agencies = Agency.objects.filter(roster_pledge__isnull=False)
     if not include_demo:
         agencies = agencies.filter(roster_pledge__is_demo=False)
-    return (
-        agencies.only(*ROSTER_AGENCY_FIELDS)
-        .prefetch_related(Prefetch("roster_pledge", queryset=Pledge.objects.only(*PUBLIC_PLEDGE_FIELDS).order_by()))
-        .order_by(*ROSTER_ORDER)
-    )
+    return agencies.only(*ROSTER_AGENCY_FIELDS).order_by(*ROSTER_ORDER)
 
 
 class RosterPages:
-    """Agencies from roster_agencies, sliced by a Paginator: a page's keys first, then its agencies.
+    """Agencies from roster_agencies, sliced by a Paginator into lists with their pledges. Two queries a page.
 
-    The keys (name, state, pledge) come from the index pledges_agency_roster_order alone,
-    in one statement with the rows, so a deep page walks that narrow index instead of
-    sorting every agency on the roster to skip the earlier ones.
+    A page's keys (name, state, pledge) come from the index pledges_agency_roster_order
+    alone, in the statement that reads its agencies, so a deep page walks that narrow
+    index instead of sorting every agency on the roster to skip the earlier ones. Each
+    agency's current public pledge (`agency.roster_pledge`, public fields only) comes in one more query.
     """
 
     def __init__(self, agencies):
@@ -122,16 +119,20 @@ class RosterPages:
         return self.agencies.count()
 
     def __getitem__(self, page):
-        keys = self.agencies.prefetch_related(None).values("roster_pledge_id")[page]
-        return self.agencies.filter(roster_pledge_id__in=keys)
+        keys = self.agencies.values("roster_pledge_id")[page]
+        agencies = list(self.agencies.filter(roster_pledge_id__in=keys))
+        pledges = Pledge.objects.only(*PUBLIC_PLEDGE_FIELDS).in_bulk([agency.roster_pledge_id for agency in agencies])
+        # An agency whose pledge was deleted between the two reads drops out of the page.
+        agencies = [agency for agency in agencies if agency.roster_pledge_id in pledges]
+        for agency in agencies:
+            agency.roster_pledge = pledges[agency.roster_pledge_id]
+        return agencies
 
 
 def with_roster_pledge_joined(agencies):
     """`agencies` (from roster_agencies) with each current public pledge in the same query, for streaming."""
-    return (
-        agencies.prefetch_related(None)
-        .select_related("roster_pledge")
-        .only(*ROSTER_AGENCY_FIELDS, *(f"roster_pledge__{name}" for name in PUBLIC_PLEDGE_FIELDS))
+    return agencies.select_related("roster_pledge").only(
+        *ROSTER_AGENCY_FIELDS, *(f"roster_pledge__{name}" for name in PUBLIC_PLEDGE_FIELDS)
     )
 
 
@@ -162,13 +163,13 @@ class RegionCount:
 
 @dataclass(frozen=True)
 class RosterCounts:
-    """`pledged` = agencies on the roster = in_progress (approved) + completed + lapsed."""
+    """`pledged` = agencies on the roster = in_progress (approved) + completed + lapsed. Hashable."""
 
     pledged: int
     in_progress: int
     completed: int
     lapsed: int
-    by_region: list = field(default_factory=list)
+    by_region: tuple = ()
 
 
 # RosterCounts field -> the roster status it counts.
@@ -196,20 +197,19 @@ def roster_counts(*, include_demo=True):
         by_place.setdefault((country, state), {}).update({status: agencies})
     regions = []
     for (country, state), by_status in by_place.items():
-        agency = Agency(country=country, state=state)
         counts = {name: by_status.get(status, 0) for name, status in _COUNTED_STATUSES.items()}
         regions.append(
             RegionCount(
                 country=country,
                 state=state,
-                label=agency.region_label or agency.country_name,
+                label=region_label(country, state) or COUNTRY_NAMES.get(country, country),
                 pledged=sum(counts.values()),
                 **counts,
             )
         )
     regions.sort(key=lambda region: (region.country != "US", region.country, region.label))
     totals = {name: sum(getattr(region, name) for region in regions) for name in _COUNTED_STATUSES}
-    return RosterCounts(pledged=sum(totals.values()), by_region=regions, **totals)
+    return RosterCounts(pledged=sum(totals.values()), by_region=tuple(regions), **totals)
 
 
 # --- The public agency page ------------------------------------------------------------------

@@ -16,6 +16,13 @@ ORI_PATTERN = r"^[A-Z]{2}[A-Z0-9]{7}$"
 ROSTER_FIELDS = ("roster_pledge", "roster_status", "roster_approved_at")
 
 
+def region_label(country, state):
+    """“Illinois” (a US state code's name), “Ontario, Canada”, “Ireland”: see Agency.region_label."""
+    if country == "US":
+        return US_STATE_NAMES.get(state, state)
+    return ", ".join(part for part in (state, COUNTRY_NAMES.get(country, country)) if part)
+
+
 def normalize_agency_name(name):
     """Trim and collapse inner whitespace: the form in which names are stored and compared."""
     return " ".join((name or "").split())
@@ -171,9 +178,7 @@ class Agency(TimeStampedModel):
     @property
     def region_label(self):
         """Where the agency is, at the level its name must be unique: “Illinois”, “Ontario, Canada”, “Ireland”."""
-        if self.country == "US":
-            return self.state_name
-        return ", ".join(part for part in (self.state_name, self.country_name) if part)
+        return region_label(self.country, self.state)
 
     @property
     def location_label(self):

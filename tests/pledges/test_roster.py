@@ -226,6 +226,47 @@ def test_the_counts_are_also_a_table_with_agencies_outside_the_us(client, roster
     )
 
 
+def test_the_counts_and_map_follow_every_change(client, roster):
+    client.get(ROSTER_URL)  # The overview is rendered once per set of counts: it must not outlive them.
+    on_roster(name="Peoria Police Department", state="IL")
+
+    html = client.get(ROSTER_URL).content.decode()
+
+    counts = re.findall(r'<span class="pledge-counts__number">(\d+)</span>', html)
+    assert counts == ["7", "5", "1", "1"]
+    assert 'aria-label="IL, Illinois: 3 agencies"' in html
+
+
+def test_each_row_shows_the_agency_and_its_dates_in_the_sites_time_zone(client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    # 02:30 UTC on March 6 is still March 5 in New York.
+    approved_at = datetime.datetime(2024, 3, 6, 2, 30, tzinfo=datetime.UTC)
+    pledge = on_roster(
+        Status.COMPLETED,
+        name="Shelbyville Police Department",
+        city="Shelbyville",
+        state="TN",
+        sworn_officers=1250,
+        pledge={"approved_at": approved_at, "completed_at": approved_at + datetime.timedelta(days=400)},
+    )
+    on_roster(name="Zenith Police Department", pledge={"deadline": datetime.date(2026, 1, 9)})
+
+    html = client.get(ROSTER_URL).content.decode()
+
+    rows = re.findall(r"<tr>\s*<th scope=\"row\" data-label=\"Agency\">.*?</tr>", html, re.S)
+    shelbyville, zenith = rows
+    assert f'<a class="usa-link" href="/pledge/agencies/{pledge.agency.slug}/">Shelbyville Police Department</a>' in (
+        shelbyville
+    )
+    assert "Municipal police department</span>" in shelbyville
+    assert '<td data-label="Location">Shelbyville, Tennessee</td>' in shelbyville
+    assert '<td data-label="Sworn officers">1,250</td>' in shelbyville
+    assert '<span class="usa-tag pledge-status pledge-status--completed">Completed</span>' in shelbyville
+    assert '<td data-label="Pledged on">Mar 5, 2024</td>' in shelbyville
+    assert '<td data-label="Deadline or completion">Completed Apr 9, 2025</td>' in shelbyville
+    assert '<td data-label="Deadline or completion">Jan 9, 2026</td>' in zenith
+
+
 # --- Pagination and bounded queries --------------------------------------------------------------------
 
 
@@ -240,6 +281,19 @@ def test_fifty_agencies_to_a_page(client):
     assert names(second) == ["Agency 50"]
     assert "showing 1–50" in first
     assert 'aria-label="Next page"' in first
+
+
+def test_a_filtered_page_lists_the_next_agencies_in_name_order(client):
+    for number in (7, 3, 9, 1, 5):
+        on_roster(name=f"Lapsed Agency {number}", state="OH")
+        on_roster(Status.LAPSED, name=f"Lapsed Agency {number}", state="KY")
+    for number in range(50):
+        on_roster(Status.LAPSED, name=f"Agency {number:02d}", state="OH")
+
+    html = client.get(ROSTER_URL, {"status": "lapsed", "page": "2"}).content.decode()
+
+    assert names(html) == [f"Lapsed Agency {number}" for number in (1, 3, 5, 7, 9)]
+    assert "55 agencies</strong> matching Status: Lapsed, showing 51–55." in html
 
 
 @pytest.mark.parametrize("agencies", [3, 30])
