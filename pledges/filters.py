@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from clearinghouse.forms import MemoizedSelect, USWDSFormMixin
@@ -121,9 +122,10 @@ class RosterFilterSet(django_filters.FilterSet):
         return super().qs.order_by(*ROSTER_ORDER)
 
     def filter_name(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(Q(name__icontains=word) | Q(city__icontains=word))
+        # Each word in the name or the city, in any case: Agency.search_text is both in capitals,
+        # and a word has no space with which to span them.
+        for word in value.split():
+            queryset = queryset.filter(search_text__contains=Upper(Value(word)))
         return queryset
 
     def filter_state(self, queryset, name, value):

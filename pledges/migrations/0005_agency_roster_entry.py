@@ -1,7 +1,8 @@
 # The public roster's entry on each agency: its current public pledge, that pledge's status and
 # approval time, so the roster filters, orders, pages and counts agencies without joining pledges,
-# and the partial indexes it reads. The backfill is the statement pledges.services.refresh_roster_entries
-# runs, written against the historical models.
+# and the two partial indexes it reads (its order and its counts, each with the columns its filters
+# check). The backfill is the statement pledges.services.refresh_roster_entries runs, written
+# against the historical models.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -67,7 +68,16 @@ class Migration(migrations.Migration):
             model_name="agency",
             index=models.Index(
                 condition=models.Q(("roster_pledge__isnull", False)),
-                fields=["name", "state", "roster_pledge"],
+                fields=[
+                    "name",
+                    "state",
+                    "roster_pledge",
+                    "country",
+                    "roster_status",
+                    "agency_type",
+                    "sworn_officers",
+                    "roster_approved_at",
+                ],
                 name="pledges_agency_roster_order",
             ),
         ),
@@ -75,16 +85,8 @@ class Migration(migrations.Migration):
             model_name="agency",
             index=models.Index(
                 condition=models.Q(("roster_pledge__isnull", False)),
-                fields=["country", "state", "roster_status"],
-                name="pledges_agency_roster_region",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="agency",
-            index=models.Index(
-                condition=models.Q(("roster_pledge__isnull", False)),
-                fields=["roster_approved_at"],
-                name="pledges_agency_roster_year",
+                fields=["country", "state", "roster_status", "agency_type", "sworn_officers", "roster_approved_at"],
+                name="pledges_agency_roster_counts",
             ),
         ),
         migrations.RunPython(fill_roster_entries, migrations.RunPython.noop),

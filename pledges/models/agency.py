@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -14,6 +14,9 @@ from pledges.constants import COUNTRIES, COUNTRY_NAMES, DEFAULT_COUNTRY, US_STAT
 ORI_PATTERN = r"^[A-Z]{2}[A-Z0-9]{7}$"
 # Written only by pledges.services.refresh_roster_entry (a plain save() of an agency leaves them alone).
 ROSTER_FIELDS = ("roster_pledge", "roster_status", "roster_approved_at")
+# The public roster's order, and the columns its filters read besides the name search.
+ROSTER_ORDER_FIELDS = ("name", "state", "roster_pledge")
+ROSTER_FILTER_FIELDS = ("country", "roster_status", "agency_type", "sworn_officers", "roster_approved_at")
 
 
 def region_label(country, state):
@@ -83,6 +86,13 @@ class Agency(TimeStampedModel):
     )
     website = models.URLField(max_length=500, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real agency.")
+    # The name and the city in capitals, kept by the database, for the roster's name search: one
+    # LIKE per word against it, rather than upper-casing two columns of every agency per search.
+    search_text = models.GeneratedField(
+        expression=Upper(Concat("name", Value(" "), "city")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     # The public roster's entry for this agency: its current public pledge (the latest approved,
     # completed or lapsed one), that pledge's status and approval time; empty when the agency is not
@@ -115,24 +125,19 @@ class Agency(TimeStampedModel):
         verbose_name_plural = "agencies"
         ordering = ["name", "state", "country"]
         indexes = [
-            # The roster's order (name, state, then the pledge as the tie-break), agencies on it only:
-            # a page is a walk along this index, whatever its depth.
+            # The roster's order (name, state, then the pledge as the tie-break), agencies on it only.
+            # The columns after those let the filters be checked in the index too: a page's keys,
+            # filtered or not and however deep, are read from this index alone.
             models.Index(
-                fields=["name", "state", "roster_pledge"],
+                fields=[*ROSTER_ORDER_FIELDS, *ROSTER_FILTER_FIELDS],
                 condition=Q(roster_pledge__isnull=False),
                 name="pledges_agency_roster_order",
             ),
-            # The roster's counts by state and status, read from the index alone; also the state filter.
+            # The roster's counts by state and status, and the count of a filtered list, from the index alone.
             models.Index(
-                fields=["country", "state", "roster_status"],
+                fields=["country", "state", "roster_status", "agency_type", "sworn_officers", "roster_approved_at"],
                 condition=Q(roster_pledge__isnull=False),
-                name="pledges_agency_roster_region",
-            ),
-            # The roster's "year pledged" filter.
-            models.Index(
-                fields=["roster_approved_at"],
-                condition=Q(roster_pledge__isnull=False),
-                name="pledges_agency_roster_year",
+                name="pledges_agency_roster_counts",
             ),
         ]
         constraints = [
@@ -261,6 +266,9 @@ class Agency(TimeStampedModel):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.attname not in deferred and field.name not in ROSTER_FIELDS
+                if not field.primary_key
+                and not field.generated
+                and field.attname not in deferred
+                and field.name not in ROSTER_FIELDS
             ]
         super().save(*args, **kwargs)

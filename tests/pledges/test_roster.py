@@ -145,6 +145,22 @@ def test_roster_filter(roster, params, count):
     assert RosterFilterSet(params).qs.count() == count
 
 
+def test_the_name_search_takes_percent_and_underscore_literally_and_keeps_accents():
+    on_roster(name="Sûreté du Québec", city="Montréal", country="CA", state="Quebec")
+    on_roster(name="100% Safe Police", city="Lake_Town", state="IL")
+    on_roster(name="1000 Safe Police", city="Lake Town", state="IL")
+
+    def matches(query):
+        return sorted(agency.name for agency in RosterFilterSet({"q": query}).qs)
+
+    assert matches("sûreté") == ["Sûreté du Québec"]
+    assert matches("MONTRéAL") == ["Sûreté du Québec"]
+    assert matches("100%") == ["100% Safe Police"]
+    assert matches("lake_town") == ["100% Safe Police"]
+    assert matches("safe police") == ["100% Safe Police", "1000 Safe Police"]
+    assert matches("police sûreté") == []
+
+
 def test_the_page_uses_the_same_filters(client, roster):
     html = client.get(ROSTER_URL, {"state": "IL"}).content.decode()
 
