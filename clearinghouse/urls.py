@@ -1,11 +1,14 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from clearinghouse import sitemaps
 from clearinghouse import views as site_views
 from pledges.sitemaps import AgencySitemap
 from resources import views as resource_views
-from resources.sitemaps import SITEMAPS
+from resources.sitemaps import ResourceSitemap, StaticPagesSitemap
+
+# The sitemap's sections: /sitemap.xml is their index, /sitemap-<section>.xml each section (?p=2, ...).
+SITEMAPS = {"pages": StaticPagesSitemap, "resources": ResourceSitemap, "agencies": AgencySitemap}
 
 admin.site.site_header = "Mental Health Response Clearinghouse: staff"
 admin.site.site_title = "Clearinghouse staff"
@@ -19,10 +22,11 @@ urlpatterns = [
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
-        sitemap,
-        {"sitemaps": {**SITEMAPS, "agencies": AgencySitemap}},
-        name="django.contrib.sitemaps.views.sitemap",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "section_url_name": "sitemap_section"},
+        name="sitemap_index",
     ),
+    path("sitemap-<slug:section>.xml", sitemaps.section_file, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]
 
 handler403 = "clearinghouse.views.permission_denied"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    sitemap_url = request.build_absolute_uri(reverse("sitemap_index"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
+from clearinghouse.paths import slug_path_maker
 from clearinghouse.templatetags.query_urls import url_with_query
 from pledges import selectors
 from pledges.filters import OUTSIDE_US, PUBLIC_STATUS_LABELS, RosterFilterSet
@@ -82,19 +83,6 @@ class RosterRow:
         )
 
 
-SLUG_PLACEHOLDER = "agency-slug"
-
-
-def agency_url_maker():
-    """slug -> the agency page's path, reversing the URL pattern once per page rather than once a row.
-
-    A slug is letters, digits, hyphens and underscores, which a path never quotes.
-    """
-    path = reverse("pledges:agency", kwargs={"slug": SLUG_PLACEHOLDER})
-    prefix, suffix = path.split(SLUG_PLACEHOLDER)
-    return lambda slug: f"{prefix}{slug}{suffix}"
-
-
 @functools.lru_cache(maxsize=8)
 def roster_overview(counts, language):
     """The roster's counts, map and table by state (HTML), rendered once per distinct counts and language.
@@ -127,7 +115,7 @@ def roster(request):
     filterset = roster_filterset(request)
     paginator = Paginator(selectors.RosterPages(filterset.qs), ROSTER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    agency_url = agency_url_maker()
+    agency_url = slug_path_maker("pledges:agency")
     context = {
         "filterset": filterset,
         "form": filterset.form,
