@@ -171,6 +171,7 @@ def local_date(moment):
 
 def roster_csv_rows(agencies, absolute_url):
     yield ROSTER_CSV_COLUMNS
+    agency_path = slug_path_maker("pledges:agency")
     for agency in agencies:
         pledge = agency.roster_pledge
         name = f"{agency.name} (demo)" if agency.is_demo and "demo" not in agency.name.lower() else agency.name
@@ -178,16 +179,16 @@ def roster_csv_rows(agencies, absolute_url):
             csv_safe(value)
             for value in (
                 name,
-                agency.get_agency_type_display(),
+                AGENCY_TYPE_LABELS.get(agency.agency_type, agency.agency_type),
                 agency.city,
                 agency.state_name,
                 agency.country_name,
                 agency.sworn_officers,
-                PUBLIC_STATUS_LABELS.get(pledge.status, pledge.get_status_display()),
+                PUBLIC_STATUS_LABELS.get(pledge.status) or pledge.get_status_display(),
                 local_date(pledge.approved_at),
                 pledge.deadline.isoformat() if pledge.deadline else "",
                 local_date(pledge.completed_at),
-                absolute_url(agency.get_absolute_url()),
+                absolute_url(agency_path(agency.slug)),
             )
         ]
 
