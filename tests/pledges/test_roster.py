@@ -317,7 +317,7 @@ def test_the_roster_runs_a_fixed_number_of_queries(client, django_assert_max_num
     for number in range(agencies):
         on_roster(name=f"Agency {number}", state=["IL", "CA", "NY"][number % 3], is_demo=number % 2 == 0)
 
-    # Count + page + two for the roster counts (the FilterSet's choices need none).
+    # The count, the page of agencies, their pledges and the roster counts (the FilterSet's choices need none).
     with django_assert_max_num_queries(4):
         response = client.get(ROSTER_URL, {"status": "approved"})
 
