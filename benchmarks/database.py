@@ -212,6 +212,8 @@ def _column_writers(model, with_ids):
     for field in model._meta.concrete_fields:
         if isinstance(field, models.AutoField) and not with_ids:
             continue
+        if field.generated:  # Computed by the database (e.g. Agency.search_text).
+            continue
         writers.append((field, None if isinstance(field, plain) else field.get_db_prep_save))
     return writers
 

@@ -136,6 +136,7 @@ def load_pledges(count, *, rng, report, log):
     from benchmarks.agencies import PledgeGenerator
     from benchmarks.database import next_id, reset_sequences, write_rows
     from pledges.models import Agency, DeadlineExtension, Pledge, PledgeTransition, PracticeProgress, ProgressReport
+    from pledges.services.workflow import refresh_roster_entries
     from resources.models import Resource
 
     policy_ids = list(
@@ -155,6 +156,8 @@ def load_pledges(count, *, rng, report, log):
     ):
         report.counts[name] = write_rows(model, rows)
     reset_sequences(Agency, Pledge)
+    # What the workflow's transition() keeps on each agency, written in one statement after COPY.
+    refresh_roster_entries(Agency.objects.all())
     log(f"  agencies and pledges written ({time.perf_counter() - started:.0f} s)")
 
 

@@ -9,6 +9,7 @@ USWDS classes here rather than in each form.
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 
 WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
@@ -80,3 +81,36 @@ class USWDSFormMixin:
             uswds_class = uswds_widget_class(field.widget)
             if uswds_class not in css.split():
                 field.widget.attrs["class"] = f"{css} {uswds_class}".strip()
+
+
+class MemoizedSelect(forms.Select):
+    """A select rendered once per distinct name, value, attributes, choices and language, then reused.
+
+    Its markup is a pure function of those, and a long list (a state or country list of 56
+    options, on every page of a filtered list) costs far more to render through the option
+    templates than to look up. Kept per process, a few hundred entries at most.
+    """
+
+    rendered = {}
+    max_rendered = 512
+
+    def render(self, name, value, attrs=None, renderer=None):
+        try:
+            key = (
+                type(self),
+                self.template_name,
+                name,
+                tuple(self.format_value(value)),
+                tuple(sorted(self.build_attrs(self.attrs, attrs).items())),
+                tuple(self.choices),
+                type(renderer),
+                translation.get_language(),
+            )
+            html = self.rendered.get(key)
+        except TypeError:  # Something unhashable (grouped choices, a list attribute): render as usual.
+            return super().render(name, value, attrs, renderer)
+        if html is None:
+            if len(self.rendered) >= self.max_rendered:
+                self.rendered.clear()
+            html = self.rendered[key] = super().render(name, value, attrs, renderer)
+        return html

@@ -1,13 +1,16 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from clearinghouse import sitemaps
 from clearinghouse import views as site_views
 from clearinghouse.content_versions import CATALOG, PLEDGES
 from clearinghouse.page_cache import public_page
 from pledges.sitemaps import AgencySitemap
 from resources import views as resource_views
-from resources.sitemaps import SITEMAPS
+from resources.sitemaps import ResourceSitemap, StaticPagesSitemap
+
+# The sitemap's sections: /sitemap.xml is their index, /sitemap-<section>.xml each section (?p=2, ...).
+SITEMAPS = {"pages": StaticPagesSitemap, "resources": ResourceSitemap, "agencies": AgencySitemap}
 
 admin.site.site_header = "Mental Health Response Clearinghouse: staff"
 admin.site.site_title = "Clearinghouse staff"
@@ -22,9 +25,15 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path(
         "sitemap.xml",
-        public_page(CATALOG, PLEDGES)(sitemap),
-        {"sitemaps": {**SITEMAPS, "agencies": AgencySitemap}},
-        name="django.contrib.sitemaps.views.sitemap",
+        public_page(CATALOG, PLEDGES)(sitemaps.index),
+        {"sitemaps": SITEMAPS, "section_url_name": "sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(CATALOG, PLEDGES)(sitemaps.section_file),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
     ),
 ]
 

@@ -12,7 +12,7 @@ from clearinghouse.page_cache import public_page
 @public_page()
 @require_GET
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("django.contrib.sitemaps.views.sitemap"))
+    sitemap_url = request.build_absolute_uri(reverse("sitemap_index"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

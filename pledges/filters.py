@@ -1,7 +1,7 @@
 """The public roster's one FilterSet (STYLE.md convention 1): the HTML roster, its CSV download and the tests.
 
-It filters each agency's current public pledge (selectors.current_public_pledges),
-which never loads contact details. Invalid values (an unknown state, a year out of
+It filters the agencies on the roster (selectors.roster_agencies: each agency with its
+current public pledge), which never loads contact details. Invalid values (an unknown state, a year out of
 range) are ignored and reported by the page, never an error.
 """
 
@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 
-from clearinghouse.forms import USWDSFormMixin
+from clearinghouse.forms import MemoizedSelect, USWDSFormMixin
 from pledges.constants import COUNTRIES, US_STATES
 from pledges.models import Agency, Pledge
-from pledges.selectors import current_public_pledges
+from pledges.selectors import ROSTER_ORDER, roster_agencies
 
 # The campaign was launched in October 2016: no pledge is older.
 FIRST_PLEDGE_YEAR = 2016
@@ -65,73 +66,86 @@ class RosterFilterSet(django_filters.FilterSet):
         max_length=100,
         widget=forms.TextInput(attrs={"inputmode": "search", "enterkeyhint": "search"}),
     )
+    # Every roster page renders these lists (56 states, 56 countries): MemoizedSelect renders each once.
     state = django_filters.ChoiceFilter(
-        choices=US_STATES, method="filter_state", label="State (United States)", empty_label="Any state"
+        widget=MemoizedSelect,
+        choices=US_STATES,
+        method="filter_state",
+        label="State (United States)",
+        empty_label="Any state",
     )
     country = django_filters.ChoiceFilter(
+        widget=MemoizedSelect,
         choices=[(OUTSIDE_US, "Outside the United States"), *COUNTRIES],
         method="filter_country",
         label="Country",
         empty_label="Any country",
     )
     agency_type = django_filters.ChoiceFilter(
+        widget=MemoizedSelect,
         choices=Agency.AgencyType.choices,
-        field_name="agency__agency_type",
+        field_name="agency_type",
         label="Type of agency",
         empty_label="Any type",
     )
     size = django_filters.ChoiceFilter(
+        widget=MemoizedSelect,
         choices=[(band.value, band.label) for band in SIZE_BANDS],
         method="filter_size",
         label="Size",
         empty_label="Any size",
     )
     status = django_filters.ChoiceFilter(
-        choices=list(PUBLIC_STATUS_LABELS.items()), field_name="status", label="Status", empty_label="Any status"
+        widget=MemoizedSelect,
+        choices=list(PUBLIC_STATUS_LABELS.items()),
+        field_name="roster_status",
+        label="Status",
+        empty_label="Any status",
     )
     year = django_filters.ChoiceFilter(
-        choices=pledge_years, method="filter_year", label="Year pledged", empty_label="Any year"
+        widget=MemoizedSelect, choices=pledge_years, method="filter_year", label="Year pledged", empty_label="Any year"
     )
 
     class Meta:
-        model = Pledge
+        model = Agency
         fields = []
         form = RosterFilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = current_public_pledges()
+            queryset = roster_agencies()
         super().__init__(data, queryset=queryset, **kwargs)
 
     @property
     def qs(self):
-        # Always in agency order, whatever the filters.
-        return super().qs.order_by("agency__name", "agency__state", "pk")
+        # Always in roster order, whatever the filters.
+        return super().qs.order_by(*ROSTER_ORDER)
 
     def filter_name(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(Q(agency__name__icontains=word) | Q(agency__city__icontains=word))
+        # Each word in the name or the city, in any case: Agency.search_text is both in capitals,
+        # and a word has no space with which to span them.
+        for word in value.split():
+            queryset = queryset.filter(search_text__contains=Upper(Value(word)))
         return queryset
 
     def filter_state(self, queryset, name, value):
-        return queryset.filter(agency__country="US", agency__state=value)
+        return queryset.filter(country="US", state=value)
 
     def filter_country(self, queryset, name, value):
         if value == OUTSIDE_US:
-            return queryset.exclude(agency__country="US")
-        return queryset.filter(agency__country=value)
+            return queryset.exclude(country="US")
+        return queryset.filter(country=value)
 
     def filter_size(self, queryset, name, value):
         band = SIZE_BANDS_BY_VALUE[value]
-        queryset = queryset.filter(agency__sworn_officers__gte=band.minimum)
+        queryset = queryset.filter(sworn_officers__gte=band.minimum)
         if band.maximum is not None:
-            queryset = queryset.filter(agency__sworn_officers__lte=band.maximum)
+            queryset = queryset.filter(sworn_officers__lte=band.maximum)
         return queryset
 
     def filter_year(self, queryset, name, value):
         # "Pledged on" is the approval date: the day the agency joined the roster and its window began.
-        return queryset.filter(approved_at__year=int(value))
+        return queryset.filter(roster_approved_at__year=int(value))
 
     def active_filters(self):
         """(label, value label) for each filter applied, for the page's summary."""

@@ -80,32 +80,22 @@ def color_step(count):
 
 @dataclass(frozen=True)
 class Tile:
+    """One state's square. Coordinates are text, formatted once: the template only prints them."""
+
     code: str
     name: str
-    column: int
-    row: int
     count: int
     url: str  # The roster filtered by this state; empty when it has no agency.
+    x: str
+    y: str
+    center_x: str
+    center_y: str
+    fill: str
+    text_color: str
 
     @property
     def step(self):
         return color_step(self.count)
-
-    @property
-    def x(self):
-        return self.column * (TILE_SIZE + TILE_GAP)
-
-    @property
-    def y(self):
-        return self.row * (TILE_SIZE + TILE_GAP) + (TERRITORY_GAP if self.row >= TERRITORY_ROW else 0)
-
-    @property
-    def center_x(self):
-        return self.x + TILE_SIZE // 2
-
-    @property
-    def center_y(self):
-        return self.y + TILE_SIZE // 2
 
     @property
     def description(self):
@@ -114,26 +104,39 @@ class Tile:
         return f"{self.name}: {self.count} {noun}"
 
 
+def _tile_geometry(column, row):
+    x = column * (TILE_SIZE + TILE_GAP)
+    y = row * (TILE_SIZE + TILE_GAP) + (TERRITORY_GAP if row >= TERRITORY_ROW else 0)
+    return {"x": str(x), "y": str(y), "center_x": str(x + TILE_SIZE // 2), "center_y": str(y + TILE_SIZE // 2)}
+
+
+TILE_GEOMETRY = {code: _tile_geometry(column, row) for code, (column, row) in TILE_POSITIONS.items()}
+
+
 @dataclass(frozen=True)
 class TileMap:
     tiles: list
     legend: tuple
-    width: int = WIDTH
-    height: int = HEIGHT
-    tile_size: int = TILE_SIZE
+    width: str = str(WIDTH)
+    height: str = str(HEIGHT)
+    tile_size: str = str(TILE_SIZE)
 
 
 def tile_map(counts_by_state, url_for_state):
     """The map for `counts_by_state` ({"IL": 3, ...}); `url_for_state(code)` links a tile with agencies."""
-    tiles = [
-        Tile(
-            code=code,
-            name=US_STATE_NAMES[code],
-            column=column,
-            row=row,
-            count=counts_by_state.get(code, 0),
-            url=url_for_state(code) if counts_by_state.get(code, 0) else "",
+    tiles = []
+    for code in TILE_POSITIONS:
+        count = counts_by_state.get(code, 0)
+        step = color_step(count)
+        tiles.append(
+            Tile(
+                code=code,
+                name=US_STATE_NAMES[code],
+                count=count,
+                url=url_for_state(code) if count else "",
+                fill=step.fill,
+                text_color=step.text,
+                **TILE_GEOMETRY[code],
+            )
         )
-        for code, (column, row) in TILE_POSITIONS.items()
-    ]
     return TileMap(tiles=tiles, legend=(NO_AGENCIES, *COLOR_STEPS))

@@ -6,16 +6,17 @@ someone adds it here). Each selector runs a fixed number of queries whatever the
 number of pledges; the docstrings say how many.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Prefetch
 
 from clearinghouse.one_mind import Practice
-from pledges.constants import PLEDGE_REVIEWERS_GROUP
+from pledges.constants import COUNTRY_NAMES, PLEDGE_REVIEWERS_GROUP
 from pledges.models import Agency, DeadlineExtension, Pledge, PledgeTransition, PracticeProgress, ProgressReport
+from pledges.models.agency import region_label
 
 PUBLIC_AGENCY_FIELDS = (
     "name",
@@ -48,6 +49,14 @@ PUBLIC_PROGRESS_DEFERRED_FIELDS = ("agreement_document", "policy_document", "ver
 
 
 # --- The public roster ---------------------------------------------------------------------
+#
+# An agency is on the roster when it has a current public pledge: Agency.roster_pledge, kept by
+# pledges.services (refresh_roster_entry) with its status in Agency.roster_status. The roster
+# reads agencies, so filters, order, pages and counts never join the (wide) pledge rows.
+
+ROSTER_AGENCY_FIELDS = (*PUBLIC_AGENCY_FIELDS, "roster_pledge", "roster_status")
+# The roster's order: by name, then state, then the pledge (index pledges_agency_roster_order).
+ROSTER_ORDER = ("name", "state", "roster_pledge_id")
 
 
 def _public_only(queryset):
@@ -60,21 +69,16 @@ def current_public_pledges(*, include_demo=True):
     """Each agency's current public pledge (approved, completed or lapsed), without contact details.
 
     An agency that pledged again after a lapse appears once, with its latest approved
-    pledge. One query when evaluated; agency fields come with it (select_related).
+    pledge (its roster entry). One query when evaluated; agency fields come with it (select_related).
     """
-    latest_public = (
-        Pledge.objects.filter(agency=OuterRef("agency"), status__in=Pledge.PUBLIC_STATUSES)
-        .order_by("-approved_at", "-pk")
-        .values("pk")[:1]
-    )
-    pledges = Pledge.objects.filter(status__in=Pledge.PUBLIC_STATUSES, pk=Subquery(latest_public))
+    pledges = Pledge.objects.filter(agency__roster_pledge=F("pk"))
     if not include_demo:
         pledges = pledges.filter(is_demo=False)
     return _public_only(pledges)
 
 
 def roster_pledges(*, status=None, country=None, state=None, include_demo=True):
-    """The public roster, ordered by agency name; optionally one status, country or state (code).
+    """The public roster as pledges, ordered by agency name; optionally one status, country or state (code).
 
     One query. Never loads contact fields.
     """
@@ -86,6 +90,50 @@ def roster_pledges(*, status=None, country=None, state=None, include_demo=True):
     if state:
         pledges = pledges.filter(agency__state=state)
     return pledges.order_by("agency__name", "agency__state", "pk")
+
+
+def roster_agencies(*, include_demo=True):
+    """The agencies on the public roster, in roster order, without contact details. One query when evaluated.
+
+    Their current public pledges are not loaded: see RosterPages and with_roster_pledge_joined.
+    """
+    agencies = Agency.objects.filter(roster_pledge__isnull=False)
+    if not include_demo:
+        agencies = agencies.filter(roster_pledge__is_demo=False)
+    return agencies.only(*ROSTER_AGENCY_FIELDS).order_by(*ROSTER_ORDER)
+
+
+class RosterPages:
+    """Agencies from roster_agencies, sliced by a Paginator into lists with their pledges. Two queries a page.
+
+    A page's keys (name, state, pledge) come from the index pledges_agency_roster_order
+    alone, in the statement that reads its agencies, so a deep page walks that narrow
+    index instead of sorting every agency on the roster to skip the earlier ones. Each
+    agency's current public pledge (`agency.roster_pledge`, public fields only) comes in one more query.
+    """
+
+    def __init__(self, agencies):
+        self.agencies = agencies
+
+    def count(self):
+        return self.agencies.count()
+
+    def __getitem__(self, page):
+        keys = self.agencies.values("roster_pledge_id")[page]
+        agencies = list(self.agencies.filter(roster_pledge_id__in=keys))
+        pledges = Pledge.objects.only(*PUBLIC_PLEDGE_FIELDS).in_bulk([agency.roster_pledge_id for agency in agencies])
+        # An agency whose pledge was deleted between the two reads drops out of the page.
+        agencies = [agency for agency in agencies if agency.roster_pledge_id in pledges]
+        for agency in agencies:
+            agency.roster_pledge = pledges[agency.roster_pledge_id]
+        return agencies
+
+
+def with_roster_pledge_joined(agencies):
+    """`agencies` (from roster_agencies) with each current public pledge in the same query, for streaming."""
+    return agencies.select_related("roster_pledge").only(
+        *ROSTER_AGENCY_FIELDS, *(f"roster_pledge__{name}" for name in PUBLIC_PLEDGE_FIELDS)
+    )
 
 
 def recently_pledged(*, limit=10, include_demo=True):
@@ -115,48 +163,53 @@ class RegionCount:
 
 @dataclass(frozen=True)
 class RosterCounts:
-    """`pledged` = agencies on the roster = in_progress (approved) + completed + lapsed."""
+    """`pledged` = agencies on the roster = in_progress (approved) + completed + lapsed. Hashable."""
 
     pledged: int
     in_progress: int
     completed: int
     lapsed: int
-    by_region: list = field(default_factory=list)
+    by_region: tuple = ()
 
 
-def _status_counts():
-    return {
-        "pledged": Count("pk"),
-        "in_progress": Count("pk", filter=Q(status=Pledge.Status.APPROVED)),
-        "completed": Count("pk", filter=Q(status=Pledge.Status.COMPLETED)),
-        "lapsed": Count("pk", filter=Q(status=Pledge.Status.LAPSED)),
-    }
+# RosterCounts field -> the roster status it counts.
+_COUNTED_STATUSES = {
+    "in_progress": Pledge.Status.APPROVED,
+    "completed": Pledge.Status.COMPLETED,
+    "lapsed": Pledge.Status.LAPSED,
+}
 
 
 def roster_counts(*, include_demo=True):
     """Roster totals and the same counts per state or region (by_region, ordered by country then label).
 
-    Two queries.
+    One query (read from the index pledges_agency_roster_region); the totals are the regions' sums.
     """
-    pledges = current_public_pledges(include_demo=include_demo).order_by()
-    totals = pledges.aggregate(**_status_counts())
-    rows = pledges.values("agency__country", "agency__state").annotate(**_status_counts())
+    rows = (
+        Agency.objects.filter(roster_pledge__isnull=False)
+        .filter(**({} if include_demo else {"roster_pledge__is_demo": False}))
+        .order_by()
+        .values_list("country", "state", "roster_status")
+        .annotate(agencies=Count("*"))
+    )
+    by_place = {}
+    for country, state, status, agencies in rows:
+        by_place.setdefault((country, state), {}).update({status: agencies})
     regions = []
-    for row in rows:
-        agency = Agency(country=row["agency__country"], state=row["agency__state"])
+    for (country, state), by_status in by_place.items():
+        counts = {name: by_status.get(status, 0) for name, status in _COUNTED_STATUSES.items()}
         regions.append(
             RegionCount(
-                country=agency.country,
-                state=agency.state,
-                label=agency.region_label or agency.country_name,
-                pledged=row["pledged"],
-                in_progress=row["in_progress"],
-                completed=row["completed"],
-                lapsed=row["lapsed"],
+                country=country,
+                state=state,
+                label=region_label(country, state) or COUNTRY_NAMES.get(country, country),
+                pledged=sum(counts.values()),
+                **counts,
             )
         )
     regions.sort(key=lambda region: (region.country != "US", region.country, region.label))
-    return RosterCounts(by_region=regions, **totals)
+    totals = {name: sum(getattr(region, name) for region in regions) for name in _COUNTED_STATUSES}
+    return RosterCounts(pledged=sum(totals.values()), by_region=tuple(regions), **totals)
 
 
 # --- The public agency page ------------------------------------------------------------------

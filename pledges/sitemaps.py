@@ -1,16 +1,22 @@
-from django.contrib.sitemaps import Sitemap
+from clearinghouse.paths import slug_path_maker
+from clearinghouse.sitemaps import SectionSitemap
+from pledges.selectors import roster_agencies
 
-from pledges.selectors import current_public_pledges
 
+class AgencySitemap(SectionSitemap):
+    """Public agency pages (on the roster, not demonstration data): a completed agency's page is its badge.
 
-class AgencySitemap(Sitemap):
-    """Public agency pages (approved, completed, lapsed): a completed agency's page is its badge."""
+    Items are (slug, the time the agency's current public pledge last changed).
+    """
+
+    def __init__(self):
+        self.agency_path = slug_path_maker("pledges:agency")
 
     def items(self):
-        return current_public_pledges(include_demo=False).order_by("pk")
+        return roster_agencies(include_demo=False).values_list("slug", "roster_pledge__updated_at")
 
-    def location(self, pledge):
-        return pledge.agency.get_absolute_url()
+    def location(self, item):
+        return self.agency_path(item[0])
 
-    def lastmod(self, pledge):
-        return pledge.updated_at
+    def lastmod(self, item):
+        return item[1]

@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from clearinghouse.paths import slug_path_maker
+from clearinghouse.sitemaps import SectionSitemap
 from resources.models import Resource
 
 
@@ -12,12 +14,17 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class ResourceSitemap(Sitemap):
+class ResourceSitemap(SectionSitemap):
+    """Published resources, with the time each last changed. Items are (slug, updated_at)."""
+
+    def __init__(self):
+        self.resource_path = slug_path_maker("resources:detail")
+
     def items(self):
-        return Resource.objects.published().only("slug", "updated_at").order_by("pk")
+        return Resource.objects.published().values_list("slug", "updated_at")
 
-    def lastmod(self, resource):
-        return resource.updated_at
+    def location(self, item):
+        return self.resource_path(item[0])
 
-
-SITEMAPS = {"pages": StaticPagesSitemap, "resources": ResourceSitemap}
+    def lastmod(self, item):
+        return item[1]

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from django import forms
 
-from clearinghouse.forms import USWDSFormMixin, USWDSFormRenderer
+from clearinghouse.forms import MemoizedSelect, USWDSFormMixin, USWDSFormRenderer
 from clearinghouse.one_mind import Practice
 
 
@@ -294,3 +294,39 @@ def test_invalid_marks_follow_the_current_errors_when_a_form_is_validated_again(
     assert "usa-input--error" not in corrected.classes
     assert "aria-invalid" not in corrected.attrs
     assert [element.attrs["id"] for element in render(form).described_by(corrected)] == ["id_agency_name_helptext"]
+
+
+# --- MemoizedSelect: the same markup as a select, rendered once per distinct input --------------------------------
+
+
+class StateForm(USWDSFormMixin, forms.Form):
+    state = forms.ChoiceField(choices=[("", "Any state"), ("IL", "Illinois"), ("MA", "Massachusetts")], required=False)
+
+
+class MemoizedStateForm(USWDSFormMixin, forms.Form):
+    state = forms.ChoiceField(
+        choices=[("", "Any state"), ("IL", "Illinois"), ("MA", "Massachusetts")],
+        required=False,
+        widget=MemoizedSelect,
+    )
+
+
+def test_a_memoized_select_renders_what_a_select_renders_for_each_value_and_error():
+    for data in (None, {"state": "IL"}, {"state": "MA"}, {"state": "ZZ"}, {"state": "IL"}, None):
+        plain, memoized = StateForm(data), MemoizedStateForm(data)
+        for form in (plain, memoized):
+            form.is_valid()
+        assert str(memoized["state"]) == str(plain["state"]), data
+
+
+def test_a_memoized_select_follows_its_choices():
+    form = MemoizedStateForm({"state": "IL"})
+    before = str(form["state"])
+    form.fields["state"].choices = [("", "Any state"), ("IL", "Illinois"), ("TX", "Texas")]
+
+    after = str(form["state"])
+
+    assert "Massachusetts" in before
+    assert "Texas" in after
+    assert "Massachusetts" not in after
+    assert '<option value="IL" selected>Illinois</option>' in after

@@ -9,6 +9,7 @@ the reason the page test does not apply).
 """
 
 import io
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -42,7 +43,8 @@ PUBLIC_PAGE_ARGUMENTS = {
 SKIPPED_PAGES = {
     "robots_txt": "plain text (test_robots_txt_is_plain_text_and_points_to_the_sitemap)",
     "healthz": "plain text for load balancers (test_healthz_answers_ok_as_plain_text_without_the_database)",
-    "django.contrib.sitemaps.views.sitemap": "XML (test_sitemap_is_xml_and_lists_published_resources_only)",
+    "sitemap_index": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
+    "sitemap_section": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
     "resources:feed": "an Atom feed, not HTML",
     "resources:download": "a file download, not HTML",
     "pledges:verify": "a private token link from the verification email (tests/pledges)",
@@ -70,7 +72,8 @@ CACHEABLE_PAGES = {
     "pledges:badge",
     "pledges:certificate",
     "robots_txt",
-    "django.contrib.sitemaps.views.sitemap",
+    "sitemap_index",
+    "sitemap_section",
 }
 # Kwargs builders for the caching guard's pages beyond PUBLIC_PAGE_ARGUMENTS.
 CACHE_GUARD_ARGUMENTS = {
@@ -445,31 +448,32 @@ def test_healthz_is_not_exempt_from_the_https_redirect(client, settings):
 
 
 @pytest.mark.django_db
-def test_sitemap_is_xml_and_lists_published_resources_only(client):
+def test_the_sitemap_is_an_index_of_its_sections(client):
     published = ResourceFactory(title="Published model policy")
     draft = ResourceFactory(title="Draft model policy", status=Resource.Status.DRAFT)
+    public = pledge_in_status(Pledge.Status.APPROVED)
+    in_review = pledge_in_status(Pledge.Status.EMAIL_VERIFIED)
+    demo = pledge_in_status(Pledge.Status.COMPLETED, is_demo=True)
 
     response = client.get("/sitemap.xml")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
-    xml = response.content.decode()
-    assert f"<loc>http://testserver{published.get_absolute_url()}</loc>" in xml
-    assert draft.get_absolute_url() not in xml
-    assert "<loc>http://testserver/</loc>" in xml
-
-
-@pytest.mark.django_db
-def test_sitemap_lists_public_agency_pages_only():
-    public = pledge_in_status(Pledge.Status.APPROVED)
-    in_review = pledge_in_status(Pledge.Status.EMAIL_VERIFIED)
-    demo = pledge_in_status(Pledge.Status.COMPLETED, is_demo=True)
-
-    xml = Client().get("/sitemap.xml").content.decode()
-
-    assert f"<loc>http://testserver{public.agency.get_absolute_url()}</loc>" in xml
-    assert in_review.agency.get_absolute_url() not in xml
-    assert demo.agency.get_absolute_url() not in xml
+    index = response.content.decode()
+    assert "<sitemapindex " in index
+    files = re.findall(r"<loc>([^<]+)</loc>", index)
+    assert files == [
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-resources.xml",
+        "http://testserver/sitemap-agencies.xml",
+    ]
+    pages, resources, agencies = (client.get(url.removeprefix("http://testserver")) for url in files)
+    assert "<loc>http://testserver/</loc>" in pages.content.decode()
+    assert f"<loc>http://testserver{published.get_absolute_url()}</loc>" in resources.content.decode()
+    assert draft.get_absolute_url() not in resources.content.decode()
+    assert f"<loc>http://testserver{public.agency.get_absolute_url()}</loc>" in agencies.content.decode()
+    for hidden in (in_review, demo):
+        assert hidden.agency.get_absolute_url() not in agencies.content.decode()
 
 
 @pytest.mark.django_db

@@ -310,6 +310,12 @@ class PledgeAdmin(PledgeWorkflowMixin, PledgeSearchMixin, ClearinghouseModelAdmi
                     messages.INFO,
                 )
 
+    def delete_model(self, request, obj):
+        agency_id = obj.agency_id
+        super().delete_model(request, obj)
+        # The deleted pledge may have been the agency's roster entry: an older public pledge takes its place.
+        services.refresh_roster_entry(agency_id=agency_id)
+
     # --- The workflow panel on the change page -----------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower, Upper
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -12,6 +12,18 @@ from clearinghouse.models import TimeStampedModel
 from pledges.constants import COUNTRIES, COUNTRY_NAMES, DEFAULT_COUNTRY, US_STATE_NAMES
 
 ORI_PATTERN = r"^[A-Z]{2}[A-Z0-9]{7}$"
+# Written only by pledges.services.refresh_roster_entry (a plain save() of an agency leaves them alone).
+ROSTER_FIELDS = ("roster_pledge", "roster_status", "roster_approved_at")
+# The public roster's order, and the columns its filters read besides the name search.
+ROSTER_ORDER_FIELDS = ("name", "state", "roster_pledge")
+ROSTER_FILTER_FIELDS = ("country", "roster_status", "agency_type", "sworn_officers", "roster_approved_at")
+
+
+def region_label(country, state):
+    """“Illinois” (a US state code's name), “Ontario, Canada”, “Ireland”: see Agency.region_label."""
+    if country == "US":
+        return US_STATE_NAMES.get(state, state)
+    return ", ".join(part for part in (state, COUNTRY_NAMES.get(country, country)) if part)
 
 
 def normalize_agency_name(name):
@@ -74,10 +86,60 @@ class Agency(TimeStampedModel):
     )
     website = models.URLField(max_length=500, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Demonstration data, not a real agency.")
+    # The name and the city in capitals, kept by the database, for the roster's name search: one
+    # LIKE per word against it, rather than upper-casing two columns of every agency per search.
+    search_text = models.GeneratedField(
+        expression=Upper(Concat("name", Value(" "), "city")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    # The public roster's entry for this agency: its current public pledge (the latest approved,
+    # completed or lapsed one), that pledge's status and approval time; empty when the agency is not
+    # on the roster. Copied here so that the roster filters, orders, pages and counts agencies without
+    # joining pledges. Written only by pledges.services.refresh_roster_entries, which every status
+    # change runs; save() leaves them alone (ROSTER_FIELDS).
+    roster_pledge = models.OneToOneField(
+        "pledges.Pledge",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The pledge the public roster shows: the latest approved, completed or lapsed one.",
+    )
+    roster_status = models.CharField(
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text="The status of roster_pledge; empty when the agency is not on the roster.",
+    )
+    roster_approved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When roster_pledge was approved: the roster’s “pledged on” date.",
+    )
 
     class Meta:
         verbose_name_plural = "agencies"
         ordering = ["name", "state", "country"]
+        indexes = [
+            # The roster's order (name, state, then the pledge as the tie-break), agencies on it only.
+            # The columns after those let the filters be checked in the index too: a page's keys,
+            # filtered or not and however deep, are read from this index alone.
+            models.Index(
+                fields=[*ROSTER_ORDER_FIELDS, *ROSTER_FILTER_FIELDS],
+                condition=Q(roster_pledge__isnull=False),
+                name="pledges_agency_roster_order",
+            ),
+            # The roster's counts by state and status, and the count of a filtered list, from the index alone.
+            models.Index(
+                fields=["country", "state", "roster_status", "agency_type", "sworn_officers", "roster_approved_at"],
+                condition=Q(roster_pledge__isnull=False),
+                name="pledges_agency_roster_counts",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ori"],
@@ -121,9 +183,7 @@ class Agency(TimeStampedModel):
     @property
     def region_label(self):
         """Where the agency is, at the level its name must be unique: “Illinois”, “Ontario, Canada”, “Ireland”."""
-        if self.country == "US":
-            return self.state_name
-        return ", ".join(part for part in (self.state_name, self.country_name) if part)
+        return region_label(self.country, self.state)
 
     @property
     def location_label(self):
@@ -199,4 +259,16 @@ class Agency(TimeStampedModel):
         self.normalize()
         if not self.slug:
             self.slug = self.unique_slug()
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # An agency loaded before a status change must not put back the roster entry it was
+            # loaded with: saving an existing agency writes every field but those.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and not field.generated
+                and field.attname not in deferred
+                and field.name not in ROSTER_FIELDS
+            ]
         super().save(*args, **kwargs)

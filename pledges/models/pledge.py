@@ -127,6 +127,11 @@ class Pledge(TimeStampedModel):
 
     class Meta:
         ordering = ["-submitted_at"]
+        indexes = [
+            # What the agency sitemap reads of each roster pledge (demo or not, last change), from the
+            # index alone: a pledge row is wide (the attestation, contact details), the index is not.
+            models.Index(fields=["id", "is_demo", "updated_at"], name="pledges_pledge_sitemap"),
+        ]
         permissions = [
             (PERMISSION_VIEW_CONTACT, "Can see pledge contact details (PII)"),
             (PERMISSION_EXPORT, "Can export pledges"),

@@ -19,7 +19,8 @@ take `actor=None` and are labelled "agency contact" or "system".
 Modules: submission (submit, verify email, resend), review (approve, reject,
 withdraw, lapse, extend, reissue the progress link), progress (report, verify),
 jobs (daily reminders and lapsing), demo (demonstration data), corrections (staff
-undoing a mistaken verification, reissuing a verification link), workflow (shared helpers).
+undoing a mistaken verification, reissuing a verification link), workflow (shared helpers,
+and the roster entry every status change refreshes: refresh_roster_entry).
 """
 
 from pledges.models import InvalidTransition
@@ -44,6 +45,7 @@ from pledges.services.submission import (
     pledge_submit,
     pledge_verify_email,
 )
+from pledges.services.workflow import refresh_roster_entries, refresh_roster_entry
 
 __all__ = [
     "AGENCY_DATA_FIELDS",
@@ -68,6 +70,8 @@ __all__ = [
     "practice_unverify",
     "practice_verify",
     "progress_link_reissue",
+    "refresh_roster_entries",
+    "refresh_roster_entry",
     "send_deadline_reminders",
     "verification_link_reissue",
 ]

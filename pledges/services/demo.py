@@ -9,6 +9,7 @@ from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
 from pledges.constants import ACTOR_DEMO
 from pledges.models import Agency, Pledge, PledgeTransition, PracticeProgress, ProgressReport, new_nonce
+from pledges.services.workflow import refresh_roster_entry
 
 _DEMO_PARTNERS = "Demo County Behavioral Health Services\nDemo Chapter, National Alliance on Mental Illness"
 DEMO_AGENCIES = [
@@ -186,6 +187,7 @@ def _create_demo_pledge(spec, now):
     pledge.status_changed_at = history[-1][2]
     pledge.full_clean()
     pledge.save()
+    refresh_roster_entry(agency_id=agency.pk)
     PledgeTransition.objects.bulk_create(
         [
             PledgeTransition(

@@ -1,9 +1,11 @@
-"""What every pledge service shares: actor labels, row locks and recorded status transitions."""
+"""What every pledge service shares: actor labels, row locks, recorded status transitions, the roster entry."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from pledges.models import InvalidTransition, Pledge, PledgeTransition
+from pledges.models import Agency, InvalidTransition, Pledge, PledgeTransition
 
 
 def label_for(actor, default):
@@ -41,6 +43,30 @@ def transition(pledge, to_status, *, actor, actor_label, reason="", at=None):
     pledge.status_changed_at = at
     pledge.full_clean()
     pledge.save()
+    refresh_roster_entry(agency_id=pledge.agency_id)
     return PledgeTransition.objects.create(
         pledge=pledge, from_status=from_status, to_status=to_status, actor=actor, actor_label=actor_label, reason=reason
     )
+
+
+def refresh_roster_entries(agencies):
+    """Set each agency's roster entry (Agency.ROSTER_FIELDS) from its pledges, in one statement.
+
+    The entry is the agency's latest public pledge (approved, completed or lapsed; latest
+    approval first, then the newest pledge), or empty. `agencies` is an Agency queryset:
+    `Agency.objects.all()` after loading pledges in bulk. The one writer of those fields:
+    transition() calls it for every status change, so no service sets them itself.
+    """
+    latest_public = Pledge.objects.filter(agency=OuterRef("pk"), status__in=Pledge.PUBLIC_STATUSES).order_by(
+        "-approved_at", "-pk"
+    )
+    return agencies.update(
+        roster_pledge=Subquery(latest_public.values("pk")[:1]),
+        roster_status=Coalesce(Subquery(latest_public.values("status")[:1]), Value("")),
+        roster_approved_at=Subquery(latest_public.values("approved_at")[:1]),
+    )
+
+
+def refresh_roster_entry(*, agency_id):
+    """Refresh one agency's roster entry after one of its pledges was created, changed status or was deleted."""
+    refresh_roster_entries(Agency.objects.filter(pk=agency_id))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from clearinghouse.one_mind import Practice
 from pledges.constants import ATTESTATION_TEXT, PLEDGE_REVIEWERS_GROUP
 from pledges.models import Agency, Pledge, PledgeTransition, PracticeProgress, add_months, new_nonce
+from pledges.services import refresh_roster_entry
 from tests.migration_data import run_data_migration
 
 Status = Pledge.Status
@@ -152,6 +153,12 @@ class PledgeFactory(factory.django.DjangoModelFactory):
             PracticeProgress.objects.bulk_create(
                 [PracticeProgress(pledge=self, practice=practice) for practice in Practice.values]
             )
+
+    @factory.post_generation
+    def roster_entry(self, create, extracted, **kwargs):
+        # The workflow keeps each agency's roster entry; a pledge written directly must refresh it too.
+        if create:
+            refresh_roster_entry(agency_id=self.agency_id)
 
 
 def pledge_in_status(status, **kwargs):

@@ -960,3 +960,16 @@ def test_a_completed_pledges_verifications_cannot_be_withdrawn(admin_client):
         "A verification can be withdrawn only on an approved pledge; this one is completed."
     ]
     assert PracticeProgress.objects.filter(pledge=pledge, verified_at__isnull=False).count() == 4
+
+
+def test_deleting_an_agencys_roster_pledge_puts_its_earlier_public_pledge_back_on_the_roster(admin_client):
+    earlier = pledge_in_status(Status.LAPSED, approved_at=timezone.now() - datetime.timedelta(days=900))
+    mistaken = pledge_in_status(Status.APPROVED, agency=earlier.agency)
+    assert Agency.objects.get(pk=earlier.agency_id).roster_pledge_id == mistaken.pk
+
+    response = admin_client.post(reverse("admin:pledges_pledge_delete", args=[mistaken.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Pledge.objects.filter(pk=mistaken.pk).exists()
+    agency = Agency.objects.get(pk=earlier.agency_id)
+    assert (agency.roster_pledge_id, agency.roster_status) == (earlier.pk, Status.LAPSED)

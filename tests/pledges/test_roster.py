@@ -22,15 +22,21 @@ CSV_URL = reverse("pledges:roster_csv")
 Status = Pledge.Status
 
 
-def on_roster(status=Status.APPROVED, **agency):
-    """A pledge in `status` for an agency with the given fields (agency__<field>)."""
-    return pledge_in_status(status, **{f"agency__{name}": value for name, value in agency.items()})
+def on_roster(status=Status.APPROVED, pledge=None, **agency):
+    """A pledge in `status` (with the `pledge` fields given) for an agency with the given fields."""
+    return pledge_in_status(status, **(pledge or {}), **{f"agency__{name}": value for name, value in agency.items()})
 
 
 @pytest.fixture
 def roster():
     """Six agencies on the roster and three that are not."""
-    springfield = on_roster(name="Springfield Police Department", city="Springfield", state="IL", sworn_officers=120)
+    springfield = on_roster(
+        name="Springfield Police Department",
+        city="Springfield",
+        state="IL",
+        sworn_officers=120,
+        pledge={"approved_at": timezone.now().replace(year=2019)},
+    )
     on_roster(Status.COMPLETED, name="Cook County Sheriff", agency_type="sheriff", state="IL", sworn_officers=5400)
     on_roster(Status.LAPSED, name="Boston Police Department", city="Boston", state="MA", sworn_officers=2100)
     on_roster(name="Tiny Town Police", city="Tiny Town", state="VT", sworn_officers=4)
@@ -40,7 +46,6 @@ def roster():
     on_roster(Status.EMAIL_VERIFIED, name="Awaiting Review Police Department", state="IL")
     on_roster(Status.WITHDRAWN, name="Withdrawn Police Department", state="IL")
     on_roster(Status.REJECTED, name="Rejected Police Department", state="IL")
-    Pledge.objects.filter(pk=springfield.pk).update(approved_at=timezone.now().replace(year=2019))
     return springfield
 
 
@@ -140,6 +145,22 @@ def test_roster_filter(roster, params, count):
     assert RosterFilterSet(params).qs.count() == count
 
 
+def test_the_name_search_takes_percent_and_underscore_literally_and_keeps_accents():
+    on_roster(name="Sûreté du Québec", city="Montréal", country="CA", state="Quebec")
+    on_roster(name="100% Safe Police", city="Lake_Town", state="IL")
+    on_roster(name="1000 Safe Police", city="Lake Town", state="IL")
+
+    def matches(query):
+        return sorted(agency.name for agency in RosterFilterSet({"q": query}).qs)
+
+    assert matches("sûreté") == ["Sûreté du Québec"]
+    assert matches("MONTRéAL") == ["Sûreté du Québec"]
+    assert matches("100%") == ["100% Safe Police"]
+    assert matches("lake_town") == ["100% Safe Police"]
+    assert matches("safe police") == ["100% Safe Police", "1000 Safe Police"]
+    assert matches("police sûreté") == []
+
+
 def test_the_page_uses_the_same_filters(client, roster):
     html = client.get(ROSTER_URL, {"state": "IL"}).content.decode()
 
@@ -221,6 +242,47 @@ def test_the_counts_are_also_a_table_with_agencies_outside_the_us(client, roster
     )
 
 
+def test_the_counts_and_map_follow_every_change(client, roster):
+    client.get(ROSTER_URL)  # The overview is rendered once per set of counts: it must not outlive them.
+    on_roster(name="Peoria Police Department", state="IL")
+
+    html = client.get(ROSTER_URL).content.decode()
+
+    counts = re.findall(r'<span class="pledge-counts__number">(\d+)</span>', html)
+    assert counts == ["7", "5", "1", "1"]
+    assert 'aria-label="IL, Illinois: 3 agencies"' in html
+
+
+def test_each_row_shows_the_agency_and_its_dates_in_the_sites_time_zone(client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    # 02:30 UTC on March 6 is still March 5 in New York.
+    approved_at = datetime.datetime(2024, 3, 6, 2, 30, tzinfo=datetime.UTC)
+    pledge = on_roster(
+        Status.COMPLETED,
+        name="Shelbyville Police Department",
+        city="Shelbyville",
+        state="TN",
+        sworn_officers=1250,
+        pledge={"approved_at": approved_at, "completed_at": approved_at + datetime.timedelta(days=400)},
+    )
+    on_roster(name="Zenith Police Department", pledge={"deadline": datetime.date(2026, 1, 9)})
+
+    html = client.get(ROSTER_URL).content.decode()
+
+    rows = re.findall(r"<tr>\s*<th scope=\"row\" data-label=\"Agency\">.*?</tr>", html, re.S)
+    shelbyville, zenith = rows
+    assert f'<a class="usa-link" href="/pledge/agencies/{pledge.agency.slug}/">Shelbyville Police Department</a>' in (
+        shelbyville
+    )
+    assert "Municipal police department</span>" in shelbyville
+    assert '<td data-label="Location">Shelbyville, Tennessee</td>' in shelbyville
+    assert '<td data-label="Sworn officers">1,250</td>' in shelbyville
+    assert '<span class="usa-tag pledge-status pledge-status--completed">Completed</span>' in shelbyville
+    assert '<td data-label="Pledged on">Mar 5, 2024</td>' in shelbyville
+    assert '<td data-label="Deadline or completion">Completed Apr 9, 2025</td>' in shelbyville
+    assert '<td data-label="Deadline or completion">Jan 9, 2026</td>' in zenith
+
+
 # --- Pagination and bounded queries --------------------------------------------------------------------
 
 
@@ -237,12 +299,25 @@ def test_fifty_agencies_to_a_page(client):
     assert 'aria-label="Next page"' in first
 
 
+def test_a_filtered_page_lists_the_next_agencies_in_name_order(client):
+    for number in (7, 3, 9, 1, 5):
+        on_roster(name=f"Lapsed Agency {number}", state="OH")
+        on_roster(Status.LAPSED, name=f"Lapsed Agency {number}", state="KY")
+    for number in range(50):
+        on_roster(Status.LAPSED, name=f"Agency {number:02d}", state="OH")
+
+    html = client.get(ROSTER_URL, {"status": "lapsed", "page": "2"}).content.decode()
+
+    assert names(html) == [f"Lapsed Agency {number}" for number in (1, 3, 5, 7, 9)]
+    assert "55 agencies</strong> matching Status: Lapsed, showing 51–55." in html
+
+
 @pytest.mark.parametrize("agencies", [3, 30])
 def test_the_roster_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, agencies):
     for number in range(agencies):
         on_roster(name=f"Agency {number}", state=["IL", "CA", "NY"][number % 3], is_demo=number % 2 == 0)
 
-    # Count + page + two for the roster counts (the FilterSet's choices need none).
+    # The count, the page of agencies, their pledges and the roster counts (the FilterSet's choices need none).
     with django_assert_max_num_queries(4):
         response = client.get(ROSTER_URL, {"status": "approved"})
 

@@ -62,7 +62,7 @@ def test_demo_pledges_can_be_left_out(roster):
 
 
 def test_roster_counts_in_total_and_by_region(roster, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         counts = selectors.roster_counts()
     assert (counts.pledged, counts.in_progress, counts.completed, counts.lapsed) == (5, 2, 2, 1)
     regions = {region.label: region for region in counts.by_region}

@@ -25,7 +25,9 @@ from pledges.models import (
 )
 from pledges.services import submission
 from pledges.tokens import PledgeLinkError
+from tests.migration_data import run_data_migration
 from tests.pledges.factories import (
+    AgencyFactory,
     PledgeFactory,
     ReviewerFactory,
     UserFactory,
@@ -546,6 +548,99 @@ def test_each_service_moves_only_the_pledges_the_workflow_allows(action, from_st
                 perform(pledge, reviewer)
         assert Pledge.objects.get(pk=pledge.pk).status == from_status
         assert pledge.transitions.count() == transitions_before
+
+
+# --- The roster entry: every transition keeps Agency.roster_pledge right -------------------------------------
+
+
+def roster_entry(agency):
+    """(pledge id, status, approval time) of the agency's roster entry, as stored."""
+    agency = Agency.objects.get(pk=agency.pk)
+    return agency.roster_pledge_id, agency.roster_status, agency.roster_approved_at
+
+
+def entry_of(pledge):
+    pledge.refresh_from_db()
+    return pledge.pk, pledge.status, pledge.approved_at
+
+
+NOT_ON_ROSTER = (None, "", None)
+EDGES = [(action, start) for action, starts in ALLOWED_FROM.items() for start in sorted(starts)]
+
+
+@pytest.mark.parametrize("pledged_before", [False, True], ids=["first pledge", "after a lapse"])
+@pytest.mark.parametrize(("action", "from_status"), EDGES)
+def test_every_transition_keeps_the_roster_entry_right(action, from_status, pledged_before, reviewer):
+    agency = AgencyFactory()
+    earlier = None
+    if pledged_before:
+        earlier = pledge_in_status(
+            Status.LAPSED, agency=agency, approved_at=timezone.now() - datetime.timedelta(days=900)
+        )
+    pledge = pledge_in_status(from_status, agency=agency, deadline=today() - datetime.timedelta(days=1))
+    perform, to_status = ACTIONS[action]
+
+    perform(pledge, reviewer)
+
+    if to_status in Pledge.PUBLIC_STATUSES:
+        assert roster_entry(agency) == entry_of(pledge)
+    elif earlier:
+        assert roster_entry(agency) == entry_of(earlier)
+    else:
+        assert roster_entry(agency) == NOT_ON_ROSTER
+
+
+def test_a_pledge_joins_the_roster_when_approved_and_a_new_one_replaces_the_lapsed_one_then(reviewer):
+    first = submit()
+    assert roster_entry(first.agency) == NOT_ON_ROSTER
+    _verify_email(first, reviewer)
+    services.pledge_approve(pledge=first, actor=reviewer)
+    assert roster_entry(first.agency) == entry_of(first)
+    Pledge.objects.filter(pk=first.pk).update(deadline=today() - datetime.timedelta(days=1))
+    services.pledge_mark_lapsed(pledge=first)
+
+    second = submit()  # The agency pledges again: the lapsed pledge stays on the roster meanwhile.
+    _verify_email(second, reviewer)
+    assert second.agency == first.agency
+    assert roster_entry(first.agency) == entry_of(first)
+    assert roster_entry(first.agency)[1] == Status.LAPSED
+    services.pledge_approve(pledge=second, actor=reviewer)
+    assert roster_entry(first.agency) == entry_of(second)
+
+
+def test_saving_an_agency_loaded_before_a_status_change_keeps_its_roster_entry(reviewer):
+    pledge = pledge_in_status(Status.EMAIL_VERIFIED)
+    agency = Agency.objects.get(pk=pledge.agency_id)  # Loaded while not on the roster.
+    services.pledge_approve(pledge=pledge, actor=reviewer)
+
+    agency.sworn_officers = 250
+    agency.save()
+
+    assert roster_entry(agency) == entry_of(pledge)
+    assert Agency.objects.get(pk=agency.pk).sworn_officers == 250
+
+
+def test_the_demo_agencies_are_on_the_roster_with_their_pledges():
+    services.load_demo_pledges()
+
+    for agency in Agency.objects.all():
+        public = agency.pledges.filter(status__in=Pledge.PUBLIC_STATUSES).first()
+        assert roster_entry(agency) == (entry_of(public) if public else NOT_ON_ROSTER)
+    assert Agency.objects.filter(roster_pledge__isnull=False).count() == 6
+
+
+def test_the_migration_fills_every_agencys_roster_entry():
+    lapsed_then_approved = pledge_in_status(Status.LAPSED, approved_at=timezone.now() - datetime.timedelta(days=900))
+    current = pledge_in_status(Status.APPROVED, agency=lapsed_then_approved.agency)
+    completed = pledge_in_status(Status.COMPLETED)
+    in_review = pledge_in_status(Status.EMAIL_VERIFIED)
+    Agency.objects.update(roster_pledge=None, roster_status="", roster_approved_at=None)
+
+    run_data_migration("pledges.migrations.0005_agency_roster_entry", "fill_roster_entries")
+
+    assert roster_entry(current.agency) == entry_of(current)
+    assert roster_entry(completed.agency) == entry_of(completed)
+    assert roster_entry(in_review.agency) == NOT_ON_ROSTER
 
 
 # --- Progress reports -----------------------------------------------------------------------------------------

@@ -612,10 +612,10 @@ def test_download_without_a_file_or_with_the_file_gone_is_not_found(client):
 def test_sitemap_lists_published_resources_only(client):
     published = ResourceFactory(title="Listed")
     draft = ResourceFactory(title="Not listed", status=Resource.Status.DRAFT)
-    content = client.get("/sitemap.xml").content.decode()
+    content = client.get("/sitemap-resources.xml").content.decode()
     assert f"http://testserver{published.get_absolute_url()}" in content
     assert draft.get_absolute_url() not in content
-    assert "<loc>http://testserver/resources/</loc>" in content
+    assert "<loc>http://testserver/resources/</loc>" in client.get("/sitemap-pages.xml").content.decode()
 
 
 @pytest.mark.django_db
