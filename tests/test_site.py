@@ -78,6 +78,7 @@ CACHEABLE_PAGES = {
 # Kwargs builders for the caching guard's pages beyond PUBLIC_PAGE_ARGUMENTS.
 CACHE_GUARD_ARGUMENTS = {
     **PUBLIC_PAGE_ARGUMENTS,
+    "sitemap_section": lambda: {"section": "pages"},
     "pledges:badge": lambda: {"slug": PledgeFactory(completed=True).agency.slug},
     "pledges:verify": lambda: {"token": tokens.make_verification_token(PledgeFactory())},
     "pledges:progress": lambda: {"token": tokens.make_progress_token(PledgeFactory(approved=True))},
