@@ -136,7 +136,6 @@ def load_pledges(count, *, rng, report, log):
     from benchmarks.agencies import PledgeGenerator
     from benchmarks.database import next_id, reset_sequences, write_rows
     from pledges.models import Agency, DeadlineExtension, Pledge, PledgeTransition, PracticeProgress, ProgressReport
-    from pledges.services.workflow import refresh_roster_entries
     from resources.models import Resource
 
     policy_ids = list(
@@ -156,8 +155,6 @@ def load_pledges(count, *, rng, report, log):
     ):
         report.counts[name] = write_rows(model, rows)
     reset_sequences(Agency, Pledge)
-    # What the workflow's transition() keeps on each agency, written in one statement after COPY.
-    refresh_roster_entries(Agency.objects.all())
     log(f"  agencies and pledges written ({time.perf_counter() - started:.0f} s)")
 
 
@@ -200,6 +197,9 @@ def load_data(*, resources, agencies, seed=DEFAULT_SEED, log=print, vacuum=True)
     """
     from django.db import transaction
 
+    from pledges.models import Agency
+    from pledges.services.workflow import refresh_roster_entries
+
     report = LoadReport()
     rng = random.Random(seed)
 
@@ -217,6 +217,10 @@ def load_data(*, resources, agencies, seed=DEFAULT_SEED, log=print, vacuum=True)
     log(f"Loading {agencies:,} agencies with their pledges…")
     with transaction.atomic(), _indexes_rebuilt_after_pledges(log):
         load_pledges(agencies, rng=rng, report=report, log=log)
+    with transaction.atomic():
+        # What the workflow's transition() keeps on each agency, in one statement: after the
+        # pledges' indexes are back (it looks up each agency's latest public pledge).
+        refresh_roster_entries(Agency.objects.all())
     report.timings["agencies and pledges"] = time.perf_counter() - started
 
     if vacuum:
