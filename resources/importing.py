@@ -21,6 +21,7 @@ the slugs seen so far, the new resources' ids and the bad rows' reasons.
 import csv
 import datetime
 import io
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -492,12 +493,14 @@ def import_resources(source, *, default_status=Resource.Status.DRAFT, skip_inval
     description = "Checking rows" if dry_run else "Importing rows"
     with transaction.atomic():
         batches = _checked_batches(source, default_status=default_status, progress=progress, description=description)
-        for batch in batches:
-            result.checked_count += len(batch)
-            result.invalid_rows.extend(row.reported() for row in batch if not row.is_valid)
-            # Once a row is bad (and bad rows are not skipped) nothing will be kept: only check the rest.
-            if skip_invalid or not result.invalid_rows:
-                result.created_ids.extend(_write_batch([row for row in batch if row.is_valid], publication_clock))
+        # Closed at once on an error, so the progress bar is cleared before the error is shown.
+        with closing(batches):
+            for batch in batches:
+                result.checked_count += len(batch)
+                result.invalid_rows.extend(row.reported() for row in batch if not row.is_valid)
+                # Once a row is bad (and bad rows are not skipped) nothing will be kept: only check the rest.
+                if skip_invalid or not result.invalid_rows:
+                    result.created_ids.extend(_write_batch([row for row in batch if row.is_valid], publication_clock))
         if dry_run or (result.invalid_rows and not skip_invalid):
             transaction.set_rollback(True)
             result.created_ids = []
