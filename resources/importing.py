@@ -1,25 +1,41 @@
 """Bulk import of resources from a CSV file (a spreadsheet saved as CSV).
 
-Reading and checking are kept apart from writing, so a curator can see every
-problem in a file at once: `read_resource_csv` parses and validates every row,
-reporting row numbers as the spreadsheet shows them (the header is row 1), and
-`import_resources` writes the good rows in one transaction, or nothing at all
-when any row is bad (unless asked to skip bad rows). The management command
-`import_resources` is a thin wrapper around these.
+A curator sees every problem in a file at once: every row is validated and each
+bad one reported with its row number as the spreadsheet shows it (the header is
+row 1). All or nothing: when any row is bad nothing is imported, unless asked to
+skip bad rows; a dry run checks and writes everything, then rolls it back. The
+management command `import_resources` is a thin wrapper around `import_resources`.
+
+Built for files of 100,000 rows: the file is read as a stream, IMPORT_BATCH_SIZE
+rows at a time. Each batch is validated without per-row queries (the vocabularies
+are loaded once; slugs are checked against the catalog with one query per batch
+and against earlier rows with a dict), then its valid rows are written with
+bulk_create (resources, then their topic and audience links and practice tags),
+all in one transaction. Once a bad row is found (and bad rows are not skipped)
+writing stops, the rest of the file is still checked, and the transaction is
+rolled back. Memory is bounded by
+the batch size, not the file size: what is kept from one batch to the next is
+the slugs seen so far, the new resources' ids and the bad rows' reasons.
 """
 
 import csv
+import datetime
 import io
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
-from resources import services
-from resources.models import Audience, Resource, ResourceKind, Topic
+from resources.models import Audience, Resource, ResourceKind, ResourcePractice, Topic
+from resources.search.documents import refresh_facet_arrays, search_tags_text
+from resources.search.suggestions import add_search_words
 
 COLUMNS = (
     "title",
@@ -45,6 +61,9 @@ REQUIRED_COLUMNS = ("title", "kind", "summary", "external_url")
 LIST_SEPARATOR = ";"
 IMPORTABLE_STATUSES = (Resource.Status.DRAFT, Resource.Status.PUBLISHED)
 
+# Rows validated and written together: memory and the number of queries grow with batches, not rows.
+IMPORT_BATCH_SIZE = 1000
+
 # Columns copied to the model as they are (after trimming).
 TEXT_COLUMNS = ("summary", "body", "publisher", "identifier", "submitting_committee", "adopting_conference")
 
@@ -64,27 +83,33 @@ class ImportRow:
     audiences: list = field(default_factory=list)
     practices: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    # The unsaved Resource built from `fields`, as the model's rules validated it.
+    resource: Resource | None = None
 
     @property
     def is_valid(self):
         return not self.errors
 
+    def reported(self):
+        """The row as the error report needs it (number, title, reasons), without the resource."""
+        return ImportRow(row_number=self.row_number, title=self.title, errors=self.errors)
+
 
 @dataclass
 class ImportResult:
-    """What an import found and did. `created` is empty for a dry run or a refused import."""
+    """What an import found and did: rows checked, the invalid ones, the ids of the resources created.
 
-    rows: list
-    created: list = field(default_factory=list)
+    `created_ids` is empty for a dry run or a refused import.
+    """
+
+    checked_count: int = 0
+    invalid_rows: list = field(default_factory=list)
+    created_ids: list = field(default_factory=list)
     dry_run: bool = False
 
     @property
-    def valid_rows(self):
-        return [row for row in self.rows if row.is_valid]
-
-    @property
-    def invalid_rows(self):
-        return [row for row in self.rows if not row.is_valid]
+    def valid_count(self):
+        return self.checked_count - len(self.invalid_rows)
 
 
 def normalise_column_name(name):
@@ -92,14 +117,24 @@ def normalise_column_name(name):
     return "_".join(name.strip().lower().replace("-", " ").split())
 
 
+NOT_UTF8_MESSAGE = "The file is not UTF-8 text. In Excel, use “Save as” and choose “CSV UTF-8 (Comma delimited)”."
+
+
 def decode_csv(data):
     """Text of an uploaded or opened CSV file (bytes), without the BOM Excel writes."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFileError(
-            "The file is not UTF-8 text. In Excel, use “Save as” and choose “CSV UTF-8 (Comma delimited)”."
-        ) from error
+        raise ImportFileError(NOT_UTF8_MESSAGE) from error
+
+
+def open_csv(path):
+    """A CSV file opened for reading as a stream (UTF-8, with or without the BOM Excel writes).
+
+    Bytes that are not UTF-8 are reported (ImportFileError) when the import reaches them.
+    Raises OSError when the file cannot be opened.
+    """
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 class _Vocabulary:
@@ -145,14 +180,16 @@ def _lookup_terms(value, vocabulary, errors):
     return terms
 
 
+PRACTICES_BY_KEY = {
+    **{practice.value: practice.value for practice in Practice},
+    **{practice.label.lower(): practice.value for practice in Practice},
+}
+
+
 def _parse_practices(value, errors):
-    by_key = {}
-    for practice in Practice:
-        by_key[practice.value] = practice.value
-        by_key[practice.label.lower()] = practice.value
     practices = []
     for item in _split_list(value):
-        practice = by_key.get(item.lower())
+        practice = PRACTICES_BY_KEY.get(item.lower())
         if practice is None:
             errors.append(f"Unknown practice “{item}”: use {', '.join(Practice.values)}.")
         elif practice not in practices:
@@ -261,16 +298,21 @@ def _validate_row(row_number, cells, *, kinds, topics, audiences, default_status
         "status": status,
         **{column: value[column] for column in TEXT_COLUMNS},
     }
-    errors.extend(_model_errors(Resource(**row.fields), reported))
+    row.resource = Resource(**row.fields)
+    errors.extend(_model_errors(row.resource, reported))
     row.errors = errors
     return row
 
 
-def _check_slugs(rows):
-    """A slug must be new to the catalog and used once in the file."""
-    slugs = [row.fields["slug"] for row in rows if row.fields.get("slug")]
-    taken = set(Resource.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-    first_row_for_slug = {}
+def _check_slugs(rows, first_row_for_slug):
+    """A slug must be new to the catalog and used once in the file: one query for the whole batch.
+
+    `first_row_for_slug` holds each slug met earlier in the file (and new to the catalog then)
+    with its row number, and is updated. Those slugs are not looked up again: the rows this
+    import wrote earlier in its transaction would be mistaken for resources already there.
+    """
+    slugs = {row.fields["slug"] for row in rows if row.fields.get("slug")} - first_row_for_slug.keys()
+    taken = set(Resource.objects.filter(slug__in=slugs).values_list("slug", flat=True)) if slugs else set()
     for row in rows:
         slug = row.fields.get("slug")
         if not slug:
@@ -292,22 +334,29 @@ def _with_progress(progress, items, description):
     return progress(items, description) if progress else items
 
 
-def read_resource_csv(text, *, default_status=Resource.Status.DRAFT, progress=None):
-    """Parse and validate every row of a resource CSV; writes nothing.
-
-    Returns one ImportRow per non-blank data row, each with its spreadsheet row
-    number (header = row 1) and the reasons it cannot be imported, if any. Raises
-    ImportFileError when the file as a whole is unusable. `progress`, if given,
-    is called as progress(iterable, description) and returns an iterable that
-    reports progress (e.g. a tqdm bar).
-    """
-    if not text.strip():
-        raise ImportFileError("The file is empty.")
+def _records(stream):
+    """(spreadsheet row number, cells) for each record; an unreadable file raises ImportFileError."""
+    # csv.reader yields one record per spreadsheet row, even when a quoted cell spans several lines.
     try:
-        records = list(csv.reader(io.StringIO(text)))
+        yield from enumerate(csv.reader(stream), start=1)
+    except UnicodeDecodeError as error:
+        raise ImportFileError(NOT_UTF8_MESSAGE) from error
     except csv.Error as error:
         raise ImportFileError(f"The file is not a readable CSV file: {error}.") from error
-    header = [normalise_column_name(name) for name in records[0]]
+
+
+def _is_blank(cells):
+    return not any(cell.strip() for cell in cells)
+
+
+def _read_header(records):
+    """The normalised column names of the header row (row 1), checked."""
+    first = next(records, None)
+    # A blank first row with nothing after it: the file is empty. (Anything after it is
+    # reported below as a header without the required columns.)
+    if first is None or (_is_blank(first[1]) and all(_is_blank(cells) for _number, cells in records)):
+        raise ImportFileError("The file is empty.")
+    header = [normalise_column_name(name) for name in first[1]]
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         raise ImportFileError(f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(COLUMNS)}.")
@@ -317,50 +366,152 @@ def read_resource_csv(text, *, default_status=Resource.Status.DRAFT, progress=No
     duplicated = sorted({name for name in header if name and header.count(name) > 1})
     if duplicated:
         raise ImportFileError(f"Column(s) appear more than once: {', '.join(duplicated)}.")
+    return header
 
+
+def _check_record(row_number, cells, header, *, default_status, vocabularies):
+    named_cells = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+    if not _is_blank(cells[len(header) :]):
+        row = ImportRow(row_number=row_number, title=named_cells.get("title", "").strip())
+        row.errors.append(f"More cells than there are columns in the header row ({len(header)}).")
+        return row
+    return _validate_row(row_number, named_cells, default_status=default_status, **vocabularies)
+
+
+def _checked_batches(source, *, default_status, progress, description):
+    """Validate every data row of CSV `source` (text or a text stream); yield them IMPORT_BATCH_SIZE at a time.
+
+    Blank rows are skipped. Raises ImportFileError when the file as a whole is unusable,
+    which may be found only partway through (bytes that are not UTF-8, a broken quote).
+    """
+    stream = io.StringIO(source) if isinstance(source, str) else source
+    records = _records(stream)
+    header = _read_header(records)
     vocabularies = {
         "kinds": _Vocabulary(ResourceKind.objects.all(), "kind"),
         "topics": _Vocabulary(Topic.objects.all(), "topic"),
         "audiences": _Vocabulary(Audience.objects.all(), "audience"),
     }
-    # Spreadsheet row numbers: csv.reader yields one record per spreadsheet row,
-    # even when a quoted cell spans several lines of the file.
-    data_records = [
-        (number, cells) for number, cells in enumerate(records[1:], start=2) if any(c.strip() for c in cells)
-    ]
-    if not data_records:
-        raise ImportFileError("The file has a header row but no resources.")
-    rows = []
-    for row_number, cells in _with_progress(progress, data_records, "Checking rows"):
-        named_cells = {name: cell for name, cell in zip(header, cells, strict=False) if name}
-        if any(cell.strip() for cell in cells[len(header) :]):
-            row = ImportRow(row_number=row_number, title=named_cells.get("title", "").strip())
-            row.errors.append(f"More cells than there are columns in the header row ({len(header)}).")
-            rows.append(row)
+    first_row_for_slug = {}
+    batch = []
+    any_rows = False
+    for row_number, cells in _with_progress(progress, records, description):
+        if _is_blank(cells):
             continue
-        rows.append(_validate_row(row_number, named_cells, default_status=default_status, **vocabularies))
-    _check_slugs(rows)
-    return rows
+        batch.append(_check_record(row_number, cells, header, default_status=default_status, vocabularies=vocabularies))
+        if len(batch) >= IMPORT_BATCH_SIZE:
+            _check_slugs(batch, first_row_for_slug)
+            yield batch
+            any_rows, batch = True, []
+    if batch:
+        _check_slugs(batch, first_row_for_slug)
+        yield batch
+    elif not any_rows:
+        raise ImportFileError("The file has a header row but no resources.")
 
 
-def import_resources(text, *, default_status=Resource.Status.DRAFT, skip_invalid=False, dry_run=False, progress=None):
-    """Import resources from CSV text, all or nothing.
+def read_resource_csv(source, *, default_status=Resource.Status.DRAFT, progress=None):
+    """Parse and validate every row of a resource CSV (text or a text stream); writes nothing.
 
-    Guarantees: every row is validated before anything is written; when any row
-    is invalid nothing is imported unless `skip_invalid`, in which case exactly
-    the valid rows are; a dry run writes nothing. The writes run in one transaction
-    through services.resource_create. `default_status` applies to rows whose
-    status cell is empty.
+    Returns one ImportRow per non-blank data row, each with its spreadsheet row
+    number (header = row 1) and the reasons it cannot be imported, if any: every
+    row is held in memory, so for a large file use import_resources(dry_run=True).
+    Raises ImportFileError when the file as a whole is unusable. `progress`, if
+    given, is called as progress(iterable, description) and returns an iterable
+    that reports progress (e.g. a tqdm bar).
     """
-    rows = read_resource_csv(text, default_status=default_status, progress=progress)
-    result = ImportResult(rows=rows, dry_run=dry_run)
-    if dry_run or (result.invalid_rows and not skip_invalid):
-        return result
+    batches = _checked_batches(source, default_status=default_status, progress=progress, description="Checking rows")
+    return list(chain.from_iterable(batches))
+
+
+class _PublicationClock:
+    """timezone.now(), but strictly later on each call.
+
+    Saving rows one by one gave each a later published_at, so the catalog's newest-first
+    order listed the last row of a file first; a batch is prepared within microseconds.
+    """
+
+    def __init__(self):
+        self.last = None
+
+    def now(self):
+        now = timezone.now()
+        if self.last is not None and now <= self.last:
+            now = self.last + datetime.timedelta(microseconds=1)
+        self.last = now
+        return now
+
+
+def _after_bulk_write(resources):
+    """What a bulk writer owes the catalog after each batch (resources.search.documents): the
+    resources came with their search_tags, so the trigger computed their vectors; the facet
+    arrays, the words of "did you mean" and the cached pages' version are brought up to date."""
+    refresh_facet_arrays([resource.pk for resource in resources])
+    add_search_words([resource.title for resource in resources if resource.status == Resource.Status.PUBLISHED])
+    content_versions.bump(content_versions.CATALOG)
+
+
+def _write_batch(rows, publication_clock):
+    """Insert the rows' resources, then their topic and audience links and practice tags; their ids.
+
+    bulk_create skips Resource.save(): each resource gets what save() would derive
+    (set_derived_fields: published_at, the sunset date, file_size).
+    """
+    resources = [row.resource for row in rows]
+    for row in rows:
+        resource = row.resource
+        if resource.status == Resource.Status.PUBLISHED:
+            resource.published_at = publication_clock.now()
+        resource.set_derived_fields()
+        # Written with the row, so the search trigger computes its vectors once.
+        resource.search_tags = search_tags_text(
+            kind_name=resource.kind.name,
+            topic_names=[topic.name for topic in row.topics],
+            audience_names=[audience.name for audience in row.audiences],
+            practices=row.practices,
+        )
+    Resource.objects.bulk_create(resources)
+    topic_link, audience_link = Resource.topics.through, Resource.audiences.through
+    topic_link.objects.bulk_create(
+        topic_link(resource_id=row.resource.pk, topic_id=topic.pk) for row in rows for topic in row.topics
+    )
+    audience_link.objects.bulk_create(
+        audience_link(resource_id=row.resource.pk, audience_id=audience.pk)
+        for row in rows
+        for audience in row.audiences
+    )
+    ResourcePractice.objects.bulk_create(
+        ResourcePractice(resource_id=row.resource.pk, practice=practice) for row in rows for practice in row.practices
+    )
+    _after_bulk_write(resources)
+    return [resource.pk for resource in resources]
+
+
+def import_resources(source, *, default_status=Resource.Status.DRAFT, skip_invalid=False, dry_run=False, progress=None):
+    """Import resources from CSV `source` (text, or a text stream such as open_csv(path)), all or nothing.
+
+    Guarantees: every row is validated, by the model's own rules and with its slug new
+    to the catalog and to the file; when any row is invalid nothing is imported unless
+    `skip_invalid`, in which case exactly the valid rows are; a dry run writes nothing
+    (it writes and rolls back, so it meets the database's checks too). One transaction.
+    Each resource is stored as Resource.save() would store it, with its topics,
+    audiences and practice tags. `default_status` applies to rows whose status cell
+    is empty. Raises ImportFileError (nothing imported) when the file is unusable.
+    """
+    result = ImportResult(dry_run=dry_run)
+    publication_clock = _PublicationClock()
+    description = "Checking rows" if dry_run else "Importing rows"
     with transaction.atomic():
-        for row in _with_progress(progress, result.valid_rows, "Importing"):
-            result.created.append(
-                services.resource_create(
-                    **row.fields, topics=row.topics, audiences=row.audiences, practices=row.practices
-                )
-            )
+        batches = _checked_batches(source, default_status=default_status, progress=progress, description=description)
+        # Closed at once on an error, so the progress bar is cleared before the error is shown.
+        with closing(batches):
+            for batch in batches:
+                result.checked_count += len(batch)
+                result.invalid_rows.extend(row.reported() for row in batch if not row.is_valid)
+                # Once a row is bad (and bad rows are not skipped) nothing will be kept: only check the rest.
+                if skip_invalid or not result.invalid_rows:
+                    result.created_ids.extend(_write_batch([row for row in batch if row.is_valid], publication_clock))
+        if dry_run or (result.invalid_rows and not skip_invalid):
+            transaction.set_rollback(True)
+            result.created_ids = []
     return result

@@ -202,6 +202,14 @@ class Resource(TimeStampedModel):
         return resource
 
     def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """Fill in what a save derives: published_at, the automatic sunset date and file_size.
+
+        save() calls it; bulk writes (bulk_create skips save()) must call it on each resource.
+        """
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         sunset_was_automatic = self.sunset_date == getattr(self, "_automatic_sunset_date", None)
@@ -213,7 +221,6 @@ class Resource(TimeStampedModel):
             # Measure a new upload; a file already in storage keeps its size, so saving never
             # depends on the storage answering (a missing file must not block an edit).
             self.file_size = self.file.size
-        super().save(*args, **kwargs)
 
     def computed_sunset_date(self):
         if self.adopted_on:

@@ -1,9 +1,11 @@
 """Catalog write operations: create, publish, archive, feature, tag with practices.
 
-The admin, the seed loader and the CSV import all write through these functions
-(STYLE.md, convention 2). Each validates with `full_clean()` and runs in one
-transaction; status changes made on behalf of a staff member are recorded in the
-admin's change history (LogEntry), so a resource's history shows who did what, when.
+The admin and the seed loader write through these functions (STYLE.md, convention 2);
+the CSV import (resources/importing.py) writes in bulk instead, validating every row by
+the model's rules (full_clean) and deriving the same fields (Resource.set_derived_fields).
+Each validates with `full_clean()` and runs in one transaction; status changes made on
+behalf of a staff member are recorded in the admin's change history (LogEntry), so a
+resource's history shows who did what, when.
 """
 
 from dataclasses import dataclass, field

@@ -1,5 +1,6 @@
 """CSV bulk import: every bad row reported with its spreadsheet row number; all or nothing unless told otherwise."""
 
+import datetime
 import io
 from pathlib import Path
 from types import SimpleNamespace
@@ -7,10 +8,15 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import QueryDict
 
+from benchmarks.import_sample import write_import_csv
 from clearinghouse.one_mind import Practice
+from resources import importing
+from resources.filters import ResourceFilterSet
 from resources.importing import ImportFileError, decode_csv, import_resources, read_resource_csv
-from resources.models import Resource
+from resources.models import Resource, ResourcePractice
+from resources.search import search_resources
 from tests.resources.factories import ResourceFactory, ensure_seeded_vocabularies
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +65,7 @@ def run_import(path, *args):
 def test_good_rows_are_imported_with_their_vocabularies_as_drafts():
     result = import_resources(csv_text(GOOD_REPORT, GOOD_RESOLUTION))
 
-    assert len(result.created) == 2
+    assert len(result.created_ids) == 2
     report = Resource.objects.get(slug="crisis-calls-in-rural-counties")
     assert report.status == Resource.Status.DRAFT
     assert report.kind.slug == "report"
@@ -71,6 +77,116 @@ def test_good_rows_are_imported_with_their_vocabularies_as_drafts():
     resolution = Resource.objects.get(slug="crisis-lines-resolution")
     assert resolution.status == Resource.Status.PUBLISHED
     assert resolution.year_adopted == 2022
+
+
+def test_imported_resources_are_stored_as_a_save_would_store_them():
+    """bulk_create skips Resource.save(): the import must derive the same fields itself."""
+    import_resources(csv_text(GOOD_REPORT, GOOD_RESOLUTION))
+
+    draft_report = Resource.objects.get(slug="crisis-calls-in-rural-counties")
+    published_resolution = Resource.objects.get(slug="crisis-lines-resolution")
+    assert draft_report.published_at is None
+    assert draft_report.sunset_date is None
+    assert published_resolution.published_at is not None
+    # Adopted in 2022, known only by year: in force until the end of 2027.
+    assert published_resolution.sunset_date == datetime.date(2027, 12, 31)
+    assert published_resolution.in_force is not None
+    assert draft_report.file_size is None
+    assert published_resolution in Resource.objects.published()
+
+
+def good_rows(count, *, start=0, status="published"):
+    return [
+        f"Resource {n},,Report,Summary {n},policy;training,leadership,policy;cit,,2020,https://example.org/{n},,{status}"
+        for n in range(start, start + count)
+    ]
+
+
+def test_published_rows_are_listed_newest_first_in_the_order_of_the_file(monkeypatch):
+    """As when rows were saved one by one: each row is published a moment after the one above it."""
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 4)
+    import_resources(csv_text(*good_rows(10)))
+
+    newest_first = list(Resource.objects.published().values_list("title", flat=True))
+
+    assert newest_first == [f"Resource {n}" for n in reversed(range(10))]
+
+
+def test_rows_in_several_batches_are_all_imported_with_their_links_and_tags(monkeypatch):
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 3)
+
+    result = import_resources(csv_text(*good_rows(7)))
+
+    assert len(result.created_ids) == 7
+    assert sorted(result.created_ids) == sorted(Resource.objects.values_list("pk", flat=True))
+    for resource in Resource.objects.all():
+        assert set(resource.topics.values_list("slug", flat=True)) == {"policy", "training"}
+        assert list(resource.audiences.values_list("slug", flat=True)) == ["leadership"]
+        assert set(resource.practices) == {Practice.POLICY, Practice.CIT}
+
+
+def test_a_bad_row_after_several_batches_leaves_nothing_imported(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 3)
+    late_bad_row = "Late bad row,,Podcast,Summary,,,,,,https://example.org/late,,"
+    path = write_csv(tmp_path, csv_text(*good_rows(8), late_bad_row, *good_rows(2, start=8)))
+
+    outcome = run_import(path)
+
+    assert "Nothing was imported" in str(outcome.error)
+    assert "11 rows checked: 10 valid, 1 invalid." in str(outcome.error)
+    assert "Row 10 (Late bad row): Unknown kind “Podcast”." in outcome.err
+    assert Resource.objects.count() == 0
+    assert Resource.topics.through.objects.count() == 0
+    assert ResourcePractice.objects.count() == 0
+
+
+def test_skip_invalid_imports_the_good_rows_of_every_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 3)
+    bad_row = "Bad row,,Podcast,Summary,,,,,,https://example.org/bad,,"
+    path = write_csv(tmp_path, csv_text(*good_rows(4), bad_row, *good_rows(4, start=4)))
+
+    outcome = run_import(path, "--skip-invalid")
+
+    assert "Imported 8 resources. Skipped 1 invalid row." in outcome.out
+    assert Resource.objects.count() == 8
+    assert ResourcePractice.objects.count() == 16
+
+
+def test_a_dry_run_over_several_batches_saves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 3)
+    path = write_csv(tmp_path, csv_text(*good_rows(7)))
+
+    outcome = run_import(path, "--dry-run")
+
+    assert "7 rows checked: 7 valid, 0 invalid. Dry run: nothing was saved." in outcome.out
+    assert Resource.objects.count() == 0
+
+
+def test_a_slug_repeated_in_a_later_batch_is_reported_against_its_first_row(monkeypatch):
+    """The first row was written in an earlier batch of the same import: it is not "already in the catalog"."""
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 2)
+    text = csv_text(GOOD_RESOLUTION, *good_rows(3), GOOD_RESOLUTION)
+
+    result = import_resources(text)
+
+    (repeated,) = result.invalid_rows
+    assert repeated.row_number == 6
+    assert repeated.errors == ["slug: “crisis-lines-resolution” is also used by row 2."]
+    assert Resource.objects.count() == 0
+
+
+def test_bytes_that_are_not_utf8_late_in_a_file_leave_nothing_imported(tmp_path, monkeypatch):
+    # Far enough into the file that earlier batches are written before the bad bytes are read.
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 10)
+    good = csv_text(*good_rows(300)).encode()
+    assert len(good) > 3 * 8192  # beyond the first chunks the text reader decodes
+    path = tmp_path / "resources.csv"
+    path.write_bytes(good + "Café,,Report,Summary,,,,,,https://example.org/cafe,,\n".encode("cp1252"))
+
+    outcome = run_import(path)
+
+    assert "CSV UTF-8" in str(outcome.error)
+    assert Resource.objects.count() == 0
 
 
 def test_the_status_option_applies_to_rows_without_a_status():
@@ -229,7 +345,7 @@ def test_the_example_csv_imports_cleanly():
     result = import_resources(decode_csv(EXAMPLE_CSV.read_bytes()))
 
     assert result.invalid_rows == []
-    assert len(result.created) == 2
+    assert len(result.created_ids) == 2
 
 
 def test_a_large_file_is_checked_with_a_bounded_number_of_queries(django_assert_max_num_queries):
@@ -242,6 +358,31 @@ def test_a_large_file_is_checked_with_a_bounded_number_of_queries(django_assert_
         checked = read_resource_csv(csv_text(*rows))
 
     assert all(row.is_valid for row in checked)
+
+
+def test_an_import_makes_a_few_queries_per_batch_not_per_row(monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(importing, "IMPORT_BATCH_SIZE", 50)
+    text = csv_text(*good_rows(200))
+
+    # 3 vocabularies, the savepoint and its release, then 4 batches of at most 8: the slug check
+    # and the inserts of resources (two statements on SQLite, which takes 999 parameters at most),
+    # topic links, audience links and practice tags, the facet arrays (PostgreSQL) and the words
+    # of "did you mean".
+    with django_assert_max_num_queries(3 + 2 + 4 * 8):
+        result = import_resources(text)
+
+    assert len(result.created_ids) == 200
+
+
+def test_the_benchmark_generator_writes_rows_that_import_cleanly(tmp_path):
+    path = write_import_csv(tmp_path / "generated.csv", 60, seed=7)
+
+    with importing.open_csv(path) as stream:
+        result = import_resources(stream)
+
+    assert result.invalid_rows == []
+    assert Resource.objects.count() == 60
+    assert Resource.objects.filter(kind__slug="resolution", sunset_date__isnull=False).exists()
 
 
 class FakeTerminal(io.StringIO):
@@ -263,3 +404,21 @@ def test_a_progress_bar_is_drawn_on_a_terminal_unless_disabled(tmp_path):
 
     assert "Checking rows" in terminal.getvalue()
     assert quiet_terminal.getvalue() == ""
+
+
+@pytest.mark.django_db
+def test_imported_resources_are_found_by_their_tags_and_counted_in_the_facets():
+    text = csv_text(*good_rows(3))
+    result = import_resources(text, default_status=Resource.Status.PUBLISHED)
+    imported = Resource.objects.filter(pk__in=result.created_ids)
+    resource = imported.prefetch_related("topics").first()
+    topic = resource.topics.first()
+    assert resource.search_tags.startswith(resource.kind.name)
+    found = search_resources(Resource.objects.published(), f'"{topic.name}"').values_list("pk", flat=True)
+    assert resource.pk in set(found)
+    topic_facet = next(
+        facet
+        for facet in ResourceFilterSet(QueryDict(), queryset=Resource.objects.published()).facets()
+        if facet.param == "topic"
+    )
+    assert {option.value: option.count for option in topic_facet.options}[topic.slug] >= 1

@@ -1,13 +1,17 @@
 """Import resources from a CSV file; see resources/importing.py for the rules."""
 
+import os
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from resources.importing import COLUMNS, REQUIRED_COLUMNS, ImportFileError, decode_csv, import_resources
+from resources.importing import COLUMNS, REQUIRED_COLUMNS, ImportFileError, import_resources, open_csv
 from resources.models import Resource
+
+# Share of the file done and the time left; byte counts would mean nothing to a curator.
+PROGRESS_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {elapsed} elapsed, {remaining} left"
 
 
 def count(number, noun):
@@ -41,17 +45,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["csv_file"]
         try:
-            data = path.read_bytes()
+            # Read as a stream: memory stays bounded by the import's batch size, whatever the file's size.
+            with open_csv(path) as stream:
+                result = import_resources(
+                    stream,
+                    default_status=options["status"],
+                    skip_invalid=options["skip_invalid"],
+                    dry_run=options["dry_run"],
+                    progress=self.progress_bar(options, stream),
+                )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
-        try:
-            result = import_resources(
-                decode_csv(data),
-                default_status=options["status"],
-                skip_invalid=options["skip_invalid"],
-                dry_run=options["dry_run"],
-                progress=self.progress_bar(options),
-            )
         except ImportFileError as error:
             raise CommandError(f"{path}: {error}") from error
 
@@ -60,8 +64,8 @@ class Command(BaseCommand):
             title = f" ({row.title})" if row.title else ""
             for reason in row.errors:
                 self.stderr.write(f"Row {row.row_number}{title}: {reason}")
-        valid_count = len(result.valid_rows)
-        summary = f"{count(len(result.rows), 'row')} checked: {valid_count} valid, {len(invalid)} invalid."
+        valid_count = result.valid_count
+        summary = f"{count(result.checked_count, 'row')} checked: {valid_count} valid, {len(invalid)} invalid."
         if options["dry_run"]:
             self.stdout.write(f"{summary} Dry run: nothing was saved.")
             if invalid:
@@ -73,12 +77,27 @@ class Command(BaseCommand):
                 f"or use --skip-invalid to import the {count(valid_count, 'valid row')}."
             )
         skipped = f" Skipped {count(len(invalid), 'invalid row')}." if invalid else ""
-        self.stdout.write(self.style.SUCCESS(f"Imported {count(len(result.created), 'resource')}.{skipped}"))
+        self.stdout.write(self.style.SUCCESS(f"Imported {count(len(result.created_ids), 'resource')}.{skipped}"))
 
-    def progress_bar(self, options):
-        """A tqdm bar on stderr for interactive use; none when piped, in tests or with --no-progress."""
+    def progress_bar(self, options, csv_stream):
+        """A tqdm bar on stderr for interactive use; none when piped, in tests or with --no-progress.
+
+        It counts the bytes of the file read so far, so it shows a share done and the time left
+        without reading the file twice to count its rows.
+        """
         # tqdm needs the raw stream: Django's wrapper would add a newline after each redraw.
-        stream = getattr(self.stderr, "_out", sys.stderr)
-        if options["no_progress"] or not stream.isatty():
+        terminal = getattr(self.stderr, "_out", sys.stderr)
+        if options["no_progress"] or not terminal.isatty():
             return None
-        return lambda items, description: tqdm(items, desc=description, unit="row", file=stream, leave=False)
+        file_bytes = os.fstat(csv_stream.fileno()).st_size
+
+        def progress(records, description):
+            with tqdm(
+                total=file_bytes, desc=description, bar_format=PROGRESS_FORMAT, file=terminal, leave=False
+            ) as bar:
+                for record in records:
+                    # The bytes decoded so far (at most one read-ahead chunk beyond this record).
+                    bar.update(csv_stream.buffer.tell() - bar.n)
+                    yield record
+
+        return progress
