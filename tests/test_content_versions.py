@@ -163,7 +163,7 @@ def _import_one_row():
     header = "title,kind,summary,external_url,topics,practices,status"
     row = "Imported guide,Report,A guide.,https://example.org/imported,A topic in use,policy,published"
     result = import_resources(f"{header}\n{row}\n")
-    assert result.created, result.invalid_rows
+    assert result.created_ids, result.invalid_rows
 
 
 CATALOG_WRITES = {
