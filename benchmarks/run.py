@@ -76,6 +76,9 @@ def parse_arguments(argv):
     parser.add_argument("--only", help=f"comma-separated pages to measure, of: {', '.join(PAGE_KEYS)}")
     parser.add_argument("--skip-pages", action="store_true", help="measure no pages (no server, no wrk)")
     parser.add_argument("--skip-import", action="store_true", help="do not measure the CSV import")
+    parser.add_argument(
+        "--skip-relevance", action="store_true", help="do not score search on the relevance set (seed catalog)"
+    )
     parser.add_argument("--import-rows", type=int, help="rows in the import CSV (default: --resources)")
     parser.add_argument(
         "--import-timeout",
@@ -246,6 +249,35 @@ def measure_import(arguments, database_url, import_name, temporary):
     )
 
 
+def measure_relevance(database_url, relevance_name):
+    """The relevance set's score (resources/seed/relevance.json, `manage.py search_relevance`) on the
+    seed catalog, in a database of its own: the set's expectations are about the seed's resources.
+    Returns the command's summary line."""
+    from benchmarks.database import apply_database_settings, create_database
+    from benchmarks.environment import production_environment
+
+    create_database(database_url, relevance_name)
+    apply_database_settings(database_url, relevance_name)
+    environment, _notes = production_environment(url_for_database(database_url, relevance_name))
+    base_dir = Path(__file__).resolve().parent.parent
+
+    def manage(*arguments):
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=base_dir,
+            env=environment,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    log("Scoring search on the relevance set (the seed catalog)…")
+    manage("migrate", "--noinput", "--verbosity", "0")
+    manage("load_seed", "--verbosity", "0")
+    lines = [line for line in manage("search_relevance").splitlines() if line.strip()]
+    return "Search relevance (manage.py search_relevance, seed catalog): " + (lines[-1] if lines else "no output")
+
+
 def main(argv=None):
     arguments = parse_arguments(argv)
     database_url = os.environ.get("DATABASE_URL", "")
@@ -259,6 +291,7 @@ def main(argv=None):
         return 2
     bench_name = arguments.keep_database or f"{base_name}_bench"
     import_name = f"{base_name}_bench_import"
+    relevance_name = f"{base_name}_bench_relevance"
     if base_name in (bench_name, import_name):
         print(f"--keep-database {bench_name} is the database DATABASE_URL names; choose another.", file=sys.stderr)
         return 2
@@ -321,12 +354,15 @@ def main(argv=None):
             judged = measurement.rows >= IMPORT_ROWS_TARGET
             failed |= judged and not measurement.passed
             output.append(format_import(measurement, timeout_seconds=arguments.import_timeout, judged=judged))
+        if not arguments.skip_relevance:
+            output.append(measure_relevance(database_url, relevance_name))
     except BenchmarkError as error:
         print(error, file=sys.stderr)
         return 2
     finally:
         connections.close_all()
         drop_database(database_url, import_name)
+        drop_database(database_url, relevance_name)
         if not arguments.keep_database:
             drop_database(database_url, bench_name)
         shutil.rmtree(temporary, ignore_errors=True)
