@@ -88,12 +88,9 @@ def resource_list(request):
     search_query = filterset.search_query
     has_other_filters = any(active["param"] != "q" for active in active_filters)
     # How the search found its results, when not by every word, and a correction to offer.
-    prepared_search = filterset.prepared_search
     # Results for a corrected spelling say so; when filters leave none, the correction is offered.
-    corrected_query = (
-        prepared_search.query if search_query and prepared_search.corrected_from and paginator.count else ""
-    )
-    suggestion = prepared_search.suggestion if search_query and not corrected_query else ""
+    corrected_query = search.query if search_query and search.corrected_from and paginator.count else ""
+    suggestion = search.suggestion if search_query and not corrected_query else ""
     context = {
         "filterset": filterset,
         "form": filterset.form,
@@ -109,10 +106,9 @@ def resource_list(request):
         "active_filters": active_filters,
         "has_other_filters": has_other_filters,
         "corrected_query": corrected_query,
-        "matched_most_words": bool(search_query and not corrected_query)
-        and prepared_search.mode == MatchMode.MOST_WORDS,
-        "some_match_every_word": prepared_search.full_match_count > 0,
-        "matched_similar_titles": bool(search_query) and prepared_search.mode == MatchMode.SIMILAR_SPELLING,
+        "matched_most_words": bool(search_query and not corrected_query) and search.mode == MatchMode.MOST_WORDS,
+        "some_match_every_word": search.full_match_count > 0,
+        "matched_similar_titles": bool(search_query) and search.mode == MatchMode.SIMILAR_SPELLING,
         "suggestion": suggestion,
         "suggestion_url": url_with_query(list_url, request.GET, q=suggestion, page=None) if suggestion else "",
         # Clearing the filters keeps the search terms; "start over" drops everything.
