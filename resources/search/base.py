@@ -58,3 +58,27 @@ class PreparedSearch:
         """The matching resources of `queryset`, annotated with `search_rank` (higher is better)."""
         # Text of syntax only ("or", "-") searches for nothing: every resource, equally ranked.
         return queryset.annotate(search_rank=Value(0.0)) if self.parsed.text else queryset
+
+
+# Fewer resources than this matching every word is "too little": resources matching most words are added.
+FEW_MATCHES = 3
+
+
+def choose_match_mode(base, *, all_words, group_count, most_words, spelled_alike, searches_anything=True):
+    """The search a backend returns for `base` (its queryset, unordered): the same rule on every database.
+
+    `all_words` is the backend's search in ALL_WORDS mode; `most_words(required_groups, full_match_count)`
+    builds its MOST_WORDS search; `spelled_alike()` its SIMILAR_SPELLING one. Every word must match
+    when at least FEW_MATCHES resources do (or some do and there is one group). Otherwise, with two
+    groups or more, resources matching a majority of them (1 of 2, 2 of 3, 3 of 4…) if any; else
+    titles spelled like the query. One statement, two or three at most.
+    """
+    found = all_words.filter(base).values("pk")[:FEW_MATCHES].count() if searches_anything else 0
+    if found >= FEW_MATCHES or (found and group_count < 2):
+        return all_words
+    if group_count >= 2:
+        required = 1 if group_count == 2 else group_count // 2 + 1
+        most = most_words(required, found)
+        if found or most.filter(base).exists():
+            return most
+    return spelled_alike()

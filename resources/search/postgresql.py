@@ -22,12 +22,10 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, F, FloatField, Func, IntegerField, TextField, Value
 from django.db.models.functions import Cast, Replace
 
-from resources.search.base import MatchMode, PreparedSearch
+from resources.search.base import MatchMode, PreparedSearch, choose_match_mode
 from resources.search.snippets import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 SEARCH_CONFIG = "english"
-# Fewer resources than this matching every word is "too little": resources matching most words are added.
-FEW_MATCHES = 3
 # Word similarity of the query to a title at or above which a misspelled query still
 # finds the resource ("crisis intervantion", "delirum"); only used when the words match nothing.
 TRIGRAM_THRESHOLD = 0.3
@@ -185,12 +183,12 @@ def prepare(queryset, parsed, *, similar_titles=True):
         tsquery, excluded_tsquery, *group_tsqueries = cursor.fetchone()
     group_tsqueries = tuple(text for text in group_tsqueries if text)
     base = queryset.order_by()
-    found = base.filter(_matches(tsquery)).values("pk")[:FEW_MATCHES].count() if tsquery else 0
-    if found >= FEW_MATCHES or (found and len(group_tsqueries) < 2):
-        return PostgreSQLPreparedSearch(parsed, tsquery=tsquery, group_tsqueries=group_tsqueries)
-    if len(group_tsqueries) >= 2:
-        required = 1 if len(group_tsqueries) == 2 else len(group_tsqueries) // 2 + 1
-        most = PostgreSQLPreparedSearch(
+    return choose_match_mode(
+        base,
+        all_words=PostgreSQLPreparedSearch(parsed, tsquery=tsquery, group_tsqueries=group_tsqueries),
+        group_count=len(group_tsqueries),
+        searches_anything=bool(tsquery),
+        most_words=lambda required, found: PostgreSQLPreparedSearch(
             parsed,
             MatchMode.MOST_WORDS,
             full_match_count=found,
@@ -198,15 +196,14 @@ def prepare(queryset, parsed, *, similar_titles=True):
             excluded_tsquery=excluded_tsquery,
             group_tsqueries=group_tsqueries,
             required_groups=required,
-        )
-        if found or most.filter(base).exists():
-            return most
-    return PostgreSQLPreparedSearch(
-        parsed,
-        MatchMode.SIMILAR_SPELLING,
-        tsquery=tsquery,
-        group_tsqueries=group_tsqueries,
-        similar_title_ids=_similar_title_ids(base, parsed.text) if similar_titles else (),
+        ),
+        spelled_alike=lambda: PostgreSQLPreparedSearch(
+            parsed,
+            MatchMode.SIMILAR_SPELLING,
+            tsquery=tsquery,
+            group_tsqueries=group_tsqueries,
+            similar_title_ids=_similar_title_ids(base, parsed.text) if similar_titles else (),
+        ),
     )
 
 

@@ -27,8 +27,8 @@ from operator import add
 from django.db.models import Case, F, FloatField, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 
-from resources.search.base import MatchMode, PreparedSearch
-from resources.search.postgresql import FEW_MATCHES, MAX_SIMILAR_TITLES, TRIGRAM_THRESHOLD
+from resources.search.base import MatchMode, PreparedSearch, choose_match_mode
+from resources.search.postgresql import MAX_SIMILAR_TITLES, TRIGRAM_THRESHOLD
 from resources.search.sqlite_index import FULL_TEXT_TABLE, TITLE_TRIGRAM_TABLE
 from resources.search.trigrams import trigram_sequence, word_similarity
 
@@ -170,29 +170,27 @@ def prepare(queryset, parsed, *, similar_titles=True):
         query for query in (_any_of(_term_query(term) for term in group.terms) for group in parsed.groups) if query
     )
     excluded_query = _any_of(_term_query(term) for term in parsed.excluded)
-    search = SQLitePreparedSearch(parsed, group_queries=group_queries, excluded_query=excluded_query)
     base = queryset.order_by()
-    found = search.filter(base).values("pk")[:FEW_MATCHES].count() if group_queries or excluded_query else 0
-    if found >= FEW_MATCHES or (found and len(group_queries) < 2):
-        return search
-    if len(group_queries) >= 2:
-        required = 1 if len(group_queries) == 2 else len(group_queries) // 2 + 1
-        most = SQLitePreparedSearch(
+    return choose_match_mode(
+        base,
+        all_words=SQLitePreparedSearch(parsed, group_queries=group_queries, excluded_query=excluded_query),
+        group_count=len(group_queries),
+        searches_anything=bool(group_queries or excluded_query),
+        most_words=lambda required, found: SQLitePreparedSearch(
             parsed,
             MatchMode.MOST_WORDS,
             full_match_count=found,
             group_queries=group_queries,
             excluded_query=excluded_query,
             required_groups=required,
-        )
-        if found or most.filter(base).exists():
-            return most
-    return SQLitePreparedSearch(
-        parsed,
-        MatchMode.SIMILAR_SPELLING,
-        group_queries=group_queries,
-        excluded_query=excluded_query,
-        similar_titles=_similar_titles(base, parsed.text) if similar_titles else (),
+        ),
+        spelled_alike=lambda: SQLitePreparedSearch(
+            parsed,
+            MatchMode.SIMILAR_SPELLING,
+            group_queries=group_queries,
+            excluded_query=excluded_query,
+            similar_titles=_similar_titles(base, parsed.text) if similar_titles else (),
+        ),
     )
 
 
