@@ -90,9 +90,10 @@ def test_other_database_errors_are_not_an_outage():
 @needs_postgresql
 @pytest.mark.django_db
 def test_a_statement_timeout_means_unavailable():
-    with pytest.raises(OperationalError) as raised, connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 10")
-        cursor.execute("SELECT pg_sleep(1)")
+        with pytest.raises(OperationalError) as raised:
+            cursor.execute("SELECT pg_sleep(1)")
 
     assert raised.value.__cause__.pgcode == "57014"
     assert is_database_unavailable(raised.value)
