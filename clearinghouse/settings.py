@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view failing because the database is unavailable answers 503, not 500 (decision 0017).
+    "clearinghouse.database_outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "clearinghouse.urls"
@@ -118,6 +120,12 @@ FORM_RENDERER = "clearinghouse.forms.USWDSFormRenderer"
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable database host fails a request in seconds (a 503, decision 0017) instead of
+        # holding a worker for the minutes a TCP connect can take. ?connect_timeout= in the URL wins.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+        )
 else:
     # The zero-set-up default: a local SQLite file under var/ (git-ignored).
     (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -129,6 +137,12 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Seconds a visitor (and a load balancer) is told to wait before retrying when the database is
+# unavailable: the Retry-After of the 503 page and of /readyz (decision 0017).
+DATABASE_OUTAGE_RETRY_AFTER = env_int("DATABASE_OUTAGE_RETRY_AFTER", 10)
+if not 1 <= DATABASE_OUTAGE_RETRY_AFTER <= 3600:
+    raise ImproperlyConfigured("DATABASE_OUTAGE_RETRY_AFTER must be between 1 and 3600 seconds.")
 
 # --- Cache ------------------------------------------------------------------
 # Public pages and facet counts for anonymous visitors are cached under content versions kept in
@@ -280,7 +294,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A 503 (database outage, readiness probe) is logged as a warning: no error email per request.
+        "service_unavailable_is_a_warning": {"()": "clearinghouse.database_outage.ServiceUnavailableIsAWarning"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["service_unavailable_is_a_warning"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

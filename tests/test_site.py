@@ -43,6 +43,7 @@ PUBLIC_PAGE_ARGUMENTS = {
 SKIPPED_PAGES = {
     "robots_txt": "plain text (test_robots_txt_is_plain_text_and_points_to_the_sitemap)",
     "healthz": "plain text for load balancers (test_healthz_answers_ok_as_plain_text_without_the_database)",
+    "readyz": "plain text for load balancers (tests/test_database_outage.py)",
     "sitemap_index": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
     "sitemap_section": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
     "resources:feed": "an Atom feed, not HTML",

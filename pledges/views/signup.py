@@ -7,7 +7,9 @@ single-use link before the person reads the email.
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,8 +25,13 @@ from pledges.views.common import (
 
 logger = logging.getLogger(__name__)
 
-# What the "check your email" page may say about the pledge just submitted (agency name, email address).
-SUBMITTED_SESSION_KEY = "pledges.submitted"
+# What the "check your email" page may say about the pledge just submitted (agency name, email address),
+# kept for an hour in a signed cookie rather than the session: once a pledge commits, the request must
+# not write to the database again, or a database failure at that moment would answer "not saved, try
+# again" (503) for a pledge that was saved (decision 0017; tests/test_database_outage.py).
+SUBMITTED_COOKIE = "pledge_submitted"
+SUBMITTED_COOKIE_SALT = "pledges.views.signup.submitted"
+SUBMITTED_COOKIE_MAX_AGE = 3600
 
 
 def practice_summaries():
@@ -38,8 +45,32 @@ def render_pledge_form(request, form, *, status=200, rate_limited=False):
     return render(request, "pledges/start.html", context, status=status)
 
 
-def remember_submission(request, *, agency_name, email):
-    request.session[SUBMITTED_SESSION_KEY] = {"agency": agency_name, "email": email}
+def remember_submission(response, *, agency_name, email):
+    """Let the "check your email" page name the agency and address just used (a signed cookie, no database)."""
+    response.set_cookie(
+        SUBMITTED_COOKIE,
+        signing.dumps({"agency": agency_name, "email": email}, salt=SUBMITTED_COOKIE_SALT),
+        max_age=SUBMITTED_COOKIE_MAX_AGE,
+        path="/pledge/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def remembered_submission(request):
+    """{"agency": ..., "email": ...} from remember_submission(), or {} when absent, altered or expired."""
+    value = request.COOKIES.get(SUBMITTED_COOKIE)
+    if not value:
+        return {}
+    try:
+        submitted = signing.loads(value, salt=SUBMITTED_COOKIE_SALT, max_age=SUBMITTED_COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    if not isinstance(submitted, dict):
+        return {}
+    return {key: str(submitted.get(key, "")) for key in ("agency", "email")}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -76,14 +107,15 @@ def pledge_start(request):
         )
     else:
         logger.info("Pledge %s submitted.", pledge.pk)
-    remember_submission(request, agency_name=form.cleaned_data["name"], email=form.cleaned_data["contact_email"])
-    return redirect("pledges:submitted")
+    return remember_submission(
+        redirect("pledges:submitted"), agency_name=form.cleaned_data["name"], email=form.cleaned_data["contact_email"]
+    )
 
 
 @require_safe
 def pledge_submitted(request):
     """After the pledge: check your email, or ask for the confirmation email again."""
-    submitted = request.session.get(SUBMITTED_SESSION_KEY) or {}
+    submitted = remembered_submission(request)
     form = ResendVerificationForm(initial={"email": submitted.get("email", "")})
     return render(request, "pledges/submitted.html", {"submitted": submitted, "form": form})
 
@@ -94,7 +126,7 @@ def resend_verification(request):
     if request.method != "POST":
         return redirect("pledges:submitted")
     form = ResendVerificationForm(request.POST)
-    submitted = request.session.get(SUBMITTED_SESSION_KEY) or {}
+    submitted = remembered_submission(request)
     if not form.is_valid():
         return render(request, "pledges/submitted.html", {"submitted": submitted, "form": form})
     limiter = RateLimiter(VERIFICATION_RESENDS, request)
@@ -192,6 +224,7 @@ def verify_resend(request, token):
         return verification_link_problem(
             request, problem, token, resend_error="We could not send the email just now. Please try again later."
         )
-    remember_submission(request, agency_name=pledge.agency.name, email=pledge.contact_email)
     messages.success(request, "We have sent a new confirmation link. It works for 7 days.")
-    return redirect("pledges:submitted")
+    return remember_submission(
+        redirect("pledges:submitted"), agency_name=pledge.agency.name, email=pledge.contact_email
+    )
