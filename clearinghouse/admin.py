@@ -53,3 +53,7 @@ class ClearinghouseModelAdmin(admin.ModelAdmin):
             text += f" {unchanged} {unchanged_noun} {unchanged_reason}."
         level = messages.SUCCESS if count else messages.WARNING
         self.message_user(request, capfirst(text), level)
+
+
+# The outbox's admin pages extend the class above (imported last: it imports this module).
+from clearinghouse import mail_admin  # noqa: E402, F401

@@ -6,6 +6,7 @@ This is the one place that reads the environment. Development (DEBUG=1, which
 turns every transport-security setting on.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "clearinghouse.outbox_app.OutboxConfig",  # django-post-office
     "clearinghouse",
     "resources",
     "pledges",
@@ -236,12 +238,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
 
 # --- Email ----------------------------------------------------------------------
-# Console in development; SMTP from the environment in production; locmem in tests.
+# Every message goes to the outbox (django-post-office's table) in the transaction that causes it,
+# and a worker (`manage.py run_mail_worker`) delivers it: decision 0013, clearinghouse/mail.py.
+# EMAIL_BACKEND in the environment names how the worker delivers: console in development, SMTP
+# (EMAIL_HOST, ...) in production. Tests deliver into mail.outbox (tests/conftest.py).
 
-EMAIL_BACKEND = env_str(
+EMAIL_BACKEND = "clearinghouse.mail.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+if EMAIL_DELIVERY_BACKEND in {EMAIL_BACKEND, "post_office.EmailBackend"}:
+    raise ImproperlyConfigured("EMAIL_BACKEND names how queued mail is delivered (e.g. SMTP), not the outbox itself.")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -250,6 +258,29 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mental Health Response Clearinghouse <no-reply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# A failed delivery is retried after EMAIL_RETRY_SECONDS, the wait doubling each time up to
+# EMAIL_RETRY_MAX_SECONDS, EMAIL_MAX_RETRIES times (the defaults: about 15 hours); then the message
+# is marked failed and staff can send it again from the admin.
+POST_OFFICE = {
+    # Where the worker delivers. DEFAULT_PRIORITY is never "now", which would send during the request.
+    "BACKENDS": {"default": EMAIL_DELIVERY_BACKEND},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": env_int("EMAIL_MAX_RETRIES", 20),
+    "RETRY_INTERVAL": datetime.timedelta(seconds=env_int("EMAIL_RETRY_SECONDS", 60)),
+    "MAX_RETRY_INTERVAL": datetime.timedelta(seconds=env_int("EMAIL_RETRY_MAX_SECONDS", 3600)),
+    # One pass delivers at most 100 messages over 5 SMTP connections, then looks again.
+    "BATCH_SIZE": 100,
+    "THREADS_PER_PROCESS": 5,
+    "BATCH_DELIVERY_TIMEOUT": 180,
+    # A log row for every attempt, sent or failed: the admin shows attempts and the last error from them.
+    "LOG_LEVEL": 2,
+    # Used on SQLite only: on PostgreSQL the workers of every app server share an advisory lock.
+    "LOCK_FILE_NAME": str(env_str("EMAIL_WORKER_LOCK_FILE") or BASE_DIR / "var" / "mail-worker"),
+    "CELERY_ENABLED": False,
+}
+# How often run_mail_worker looks for queued mail (seconds).
+EMAIL_WORKER_INTERVAL = env_int("EMAIL_WORKER_INTERVAL", 5)
 
 # --- Security -------------------------------------------------------------------
 
@@ -299,7 +330,11 @@ LOGGING = {
         "service_unavailable_is_a_warning": {"()": "clearinghouse.database_outage.ServiceUnavailableIsAWarning"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["service_unavailable_is_a_warning"]}},
+    "loggers": {
+        "django.request": {"filters": ["service_unavailable_is_a_warning"]},
+        # Configured here so django-post-office does not add a second handler of its own (every line twice).
+        "post_office": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 

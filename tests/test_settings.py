@@ -31,6 +31,7 @@ from django.conf import settings
 print(json.dumps({
     "DEBUG": settings.DEBUG,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_DELIVERY_BACKEND": settings.POST_OFFICE["BACKENDS"]["default"],
     "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DATABASE_HOST": settings.DATABASES["default"].get("HOST", ""),
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
@@ -103,7 +104,8 @@ def test_production_sends_email_by_smtp_and_uses_the_database_url():
     seen = settings_seen_by(production_environment(DATABASE_URL=POSTGRES_URL))
 
     assert seen["DEBUG"] is False
-    assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert seen["EMAIL_BACKEND"] == "clearinghouse.mail.OutboxBackend"  # queued, then the worker sends by SMTP
+    assert seen["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert seen["DATABASE_ENGINE"] == "django.db.backends.postgresql"
     assert seen["DATABASE_HOST"] == "db.internal"
     assert seen["STATICFILES_BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -116,7 +118,8 @@ def test_development_needs_no_configuration_and_prints_email_to_the_console(envi
     seen = settings_seen_by(environment)
 
     assert seen["DEBUG"] is True
-    assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert seen["EMAIL_BACKEND"] == "clearinghouse.mail.OutboxBackend"  # queued, then the worker prints it
+    assert seen["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert seen["DATABASE_ENGINE"] == "django.db.backends.sqlite3"
 
 

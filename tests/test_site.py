@@ -102,7 +102,7 @@ PUBLIC_ADMIN_PAGES = {"admin:login"}
 
 # Values that satisfy the admin's URL arguments. The admin refuses a non-staff visitor before it
 # looks anything up, so these need not name real objects.
-ADMIN_ARGUMENT_SAMPLES = {"app_label": "auth", "url": "no-such-admin-page/"}
+ADMIN_ARGUMENT_SAMPLES = {"app_label": "auth", "url": "no-such-admin-page/", "content_id": "0" * 32}
 
 
 @dataclass(frozen=True)

@@ -306,7 +306,8 @@ class PledgeAdmin(PledgeWorkflowMixin, PledgeSearchMixin, ClearinghouseModelAdmi
             else:
                 self.message_user(
                     request,
-                    "A new verification link was emailed to the new address; links sent to the old one no longer work.",
+                    "An email with a new verification link is queued for the new address; "
+                    "links sent to the old one no longer work.",
                     messages.INFO,
                 )
 

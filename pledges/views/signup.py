@@ -18,10 +18,7 @@ from clearinghouse.one_mind import PRACTICE_DESCRIPTIONS, Practice
 from pledges import services, tokens
 from pledges.forms import PledgeForm, ResendVerificationForm
 from pledges.ratelimit import PLEDGE_SUBMISSIONS, VERIFICATION_RESENDS, RateLimiter
-from pledges.views.common import (
-    MAIL_ERRORS,
-    private_link_page,
-)
+from pledges.views.common import private_link_page
 
 logger = logging.getLogger(__name__)
 
@@ -98,15 +95,7 @@ def pledge_start(request):
         limiter.release()  # Only pledges actually made count toward the limit.
         form.add_service_errors(error)
         return render_pledge_form(request, form)
-    except MAIL_ERRORS:
-        logger.exception("A pledge was saved but its verification email could not be sent.")
-        messages.warning(
-            request,
-            "Your pledge is saved, but we could not send the confirmation email just now. "
-            "Ask for it again below in a few minutes.",
-        )
-    else:
-        logger.info("Pledge %s submitted.", pledge.pk)
+    logger.info("Pledge %s submitted.", pledge.pk)
     return remember_submission(
         redirect("pledges:submitted"), agency_name=form.cleaned_data["name"], email=form.cleaned_data["contact_email"]
     )
@@ -134,12 +123,7 @@ def resend_verification(request):
         form.add_error(None, too_many_requests_message(VERIFICATION_RESENDS))
         return render(request, "pledges/submitted.html", {"submitted": submitted, "form": form}, status=429)
     email = form.cleaned_data["email"]
-    try:
-        services.pledge_resend_verification_by_email(email=email)
-    except MAIL_ERRORS:
-        logger.exception("A verification email could not be resent.")
-        messages.error(request, "We could not send the email just now. Please try again in a few minutes.")
-        return redirect("pledges:submitted")
+    services.pledge_resend_verification_by_email(email=email)
     messages.success(
         request,
         f"If a pledge waiting for confirmation was made with {email}, we have sent a new confirmation link "
@@ -193,10 +177,6 @@ def verify(request, token):
         pledge = services.pledge_verify_email(token=token)
     except tokens.PledgeLinkError as error:
         return verification_link_problem(request, error, token)
-    except MAIL_ERRORS:
-        # Confirmed and saved; only the note to the reviewers failed (they also see the review queue).
-        logger.exception("An email address was confirmed but the reviewers could not be emailed.")
-        pledge = None
     return render(request, "pledges/verify_done.html", {"pledge": pledge})
 
 
@@ -219,11 +199,6 @@ def verify_resend(request, token):
         services.pledge_resend_verification(pledge=pledge)
     except ValidationError as error:
         return verification_link_problem(request, problem, token, resend_error=" ".join(error.messages))
-    except MAIL_ERRORS:
-        logger.exception("A verification email could not be resent.")
-        return verification_link_problem(
-            request, problem, token, resend_error="We could not send the email just now. Please try again later."
-        )
     messages.success(request, "We have sent a new confirmation link. It works for 7 days.")
     return remember_submission(
         redirect("pledges:submitted"), agency_name=pledge.agency.name, email=pledge.contact_email
