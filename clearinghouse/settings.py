@@ -6,7 +6,9 @@ This is the one place that reads the environment. Development (DEBUG=1, which
 turns every transport-security setting on.
 """
 
+import datetime
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +31,23 @@ def env_bool(name, default=False):
 def env_int(name, default):
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
+
+
+def env_addresses(name):
+    """Email addresses from a comma-separated variable: `Name <a@example.org>, b@example.org`.
+
+    Returns (name, address) pairs, as Django 5.2's ADMINS and MANAGERS expect; refuses a
+    value with an entry that is not an address, so a typo never silently emails no one.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return []
+    pairs = getaddresses([value])
+    if any("@" not in address for _name, address in pairs):
+        raise ImproperlyConfigured(
+            f'{name} must be comma-separated email addresses, e.g. "Name <a@example.org>, b@example.org".'
+        )
+    return [(name_ or address, address) for name_, address in pairs]
 
 
 def env_list(name, default=()):
@@ -62,7 +81,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with staff login protection: axes lockout, TOTP two-factor (staff_auth, decision 0014).
+    "staff_auth.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,7 +93,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clearinghouse",
+    "staff_auth",
     "resources",
     "pledges",
 ]
@@ -82,12 +106,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clearinghouse.middleware.ContentSecurityPolicyMiddleware",
+    "clearinghouse.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session signed in with a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clearinghouse.urls"
@@ -183,6 +212,40 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# django-axes counts failed logins first (and refuses locked-out ones); ModelBackend checks passwords.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Staff login protection (decision 0014) --------------------------------------------
+# After AXES_FAILURE_LIMIT failed logins for one username (from anywhere) or from one client IP
+# (for any usernames) within the cool-off, that username or IP is refused for AXES_COOLOFF_MINUTES
+# counted from the last try. Unlock sooner: manage.py axes_reset_username NAME / axes_reset_ip IP.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Every try while locked out is recorded and restarts the cool-off (the default), so a guesser
+# that keeps going stays out. A success does not wipe the count (else anyone with one valid
+# login could reset their address's count between guesses at another account).
+AXES_RESET_ON_SUCCESS = False
+# Every failed attempt is kept (not only the running count), for the admin's list.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The same client address as the pledge forms' rate limit (USE_X_FORWARDED_FOR, below).
+AXES_CLIENT_IP_CALLABLE = "staff_auth.client_ip.client_ip_for_axes"
+AXES_LOCKOUT_CALLABLE = "staff_auth.views.lockout"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# No "AXES: BEGIN ..." banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+
+# Two-factor codes are required of staff who can see pledge contacts (the "Pledge reviewers",
+# superusers) when this is on; for everyone else they stay optional.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=False)
+# The issuer shown in authenticator apps beside the staff member's username.
+OTP_TOTP_ISSUER = "Clearinghouse staff"
+# Never show a device's secret key or QR code again in the device admin once it exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # --- Internationalisation -------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -256,7 +319,11 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    # Preloading is hard to undo (browsers ship the list): an explicit opt-in, never a default.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # check --deploy warns whenever preload is off; off is the decision here, not an oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Written out in full so a reviewer can read it. Scripts and styles come only
 # from this site; USWDS needs data: images for its icons.
@@ -275,13 +342,75 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# --- Logging --------------------------------------------------------------------
+# Browser features no page of the portal uses, turned off for every page and any embedded frame.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
+# --- Error reports ----------------------------------------------------------------
+# Who is emailed the details of a 500 (ADMINS) and of broken links (MANAGERS), e.g.
+# ADMINS="Ops team <ops@example.org>, dev@example.org". Empty: no error email is sent.
+ADMINS = env_addresses("ADMINS")
+MANAGERS = env_addresses("MANAGERS") or ADMINS
+
+# --- Logging --------------------------------------------------------------------
+# Every handler redacts private-link tokens and email addresses (clearinghouse/log_redaction.py).
+# Django's own loggers are configured here too, so none keeps a default handler without the filter.
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {
+        "redact_secrets": {"()": "clearinghouse.log_redaction.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["redact_secrets", "require_debug_false"],
+            "reporter_class": "clearinghouse.log_redaction.RedactingExceptionReporter",
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # django.request and django.security propagate here and on to the root's console.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Portal -----------------------------------------------------------------------
