@@ -38,9 +38,10 @@ class AgencyAdmin(ClearinghouseModelAdmin):
         return request.user.has_perm("pledges.view_pledge")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
         if obj is not None and not self.may_view_on_site(request, obj):
-            context["has_absolute_url"] = False
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+            response.context_data["has_absolute_url"] = False
+        return response
 
     def get_queryset(self, request):
         latest = Pledge.objects.filter(agency=OuterRef("pk")).order_by("-submitted_at", "-pk").values("status")[:1]
