@@ -20,7 +20,16 @@ def test_the_policy_turns_off_the_features_no_page_uses():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path",
-    ["/", "/resources/", "/pledge/", "/admin/login/", "/no-such-page/", "/healthz", "/robots.txt", "/static/css/site.css"],
+    [
+        "/",
+        "/resources/",
+        "/pledge/",
+        "/admin/login/",
+        "/no-such-page/",
+        "/healthz",
+        "/robots.txt",
+        "/static/css/site.css",
+    ],
 )
 def test_every_kind_of_response_carries_the_permissions_policy(client, path):
     response = client.get(path)
