@@ -264,3 +264,9 @@ def test_superusers_remove_a_device_in_the_admin_without_seeing_its_secret(admin
     assert change_page.status_code == 200
     assert device.key not in change_page.content.decode()
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_every_admin_page_links_to_the_two_factor_settings(admin_client):
+    content = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert f'<a href="{TWO_FACTOR_URL}">Two-factor authentication</a>' in content
