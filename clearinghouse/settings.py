@@ -8,6 +8,7 @@ turns every transport-security setting on.
 
 import datetime
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,23 @@ def env_bool(name, default=False):
 def env_int(name, default):
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
+
+
+def env_addresses(name):
+    """Email addresses from a comma-separated variable: `Name <a@example.org>, b@example.org`.
+
+    Returns (name, address) pairs, as Django 5.2's ADMINS and MANAGERS expect; refuses a
+    value with an entry that is not an address, so a typo never silently emails no one.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return []
+    pairs = getaddresses([value])
+    if any("@" not in address for _name, address in pairs):
+        raise ImproperlyConfigured(
+            f'{name} must be comma-separated email addresses, e.g. "Name <a@example.org>, b@example.org".'
+        )
+    return [(name_ or address, address) for name_, address in pairs]
 
 
 def env_list(name, default=()):
@@ -63,7 +81,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with staff login protection: axes lockout, TOTP two-factor (staff_auth, decision 0014).
+    "staff_auth.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,23 +94,33 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "clearinghouse.outbox_app.OutboxConfig",  # django-post-office
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clearinghouse",
+    "staff_auth",
     "resources",
     "pledges",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry it too: every response does.
+    "clearinghouse.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clearinghouse.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session signed in with a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view failing because the database is unavailable answers 503, not 500 (decision 0017).
     "clearinghouse.database_outage.DatabaseOutageMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clearinghouse.urls"
@@ -199,6 +228,40 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# django-axes counts failed logins first (and refuses locked-out ones); ModelBackend checks passwords.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Staff login protection (decision 0014) --------------------------------------------
+# After AXES_FAILURE_LIMIT failed logins for one username (from anywhere) or from one client IP
+# (for any usernames) within the cool-off, that username or IP is refused for AXES_COOLOFF_MINUTES
+# counted from the last try. Unlock sooner: manage.py axes_reset_username NAME / axes_reset_ip IP.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Every try while locked out is recorded and restarts the cool-off (the default), so a guesser
+# that keeps going stays out. A success does not wipe the count (else anyone with one valid
+# login could reset their address's count between guesses at another account).
+AXES_RESET_ON_SUCCESS = False
+# Every failed attempt is kept (not only the running count), for the admin's list.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The same client address as the pledge forms' rate limit (USE_X_FORWARDED_FOR, below).
+AXES_CLIENT_IP_CALLABLE = "staff_auth.client_ip.client_ip_for_axes"
+AXES_LOCKOUT_CALLABLE = "staff_auth.views.lockout"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# No "AXES: BEGIN ..." banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+
+# Two-factor codes are required of staff who can see pledge contacts (the "Pledge reviewers",
+# superusers) when this is on; for everyone else they stay optional.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=False)
+# The issuer shown in authenticator apps beside the staff member's username.
+OTP_TOTP_ISSUER = "Clearinghouse staff"
+# Never show a device's secret key or QR code again in the device admin once it exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # --- Internationalisation -------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -301,7 +364,11 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    # Preloading is hard to undo (browsers ship the list): an explicit opt-in, never a default.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # check --deploy warns whenever preload is off; off is the decision here, not an oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Written out in full so a reviewer can read it. Scripts and styles come only
 # from this site; USWDS needs data: images for its icons.
@@ -320,22 +387,81 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# --- Logging --------------------------------------------------------------------
+# Browser features no page of the portal uses, turned off for every page and any embedded frame.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
+# --- Error reports ----------------------------------------------------------------
+# Who is emailed the details of a 500 (ADMINS) and of broken links (MANAGERS), e.g.
+# ADMINS="Ops team <ops@example.org>, dev@example.org". Empty: no error email is sent.
+ADMINS = env_addresses("ADMINS")
+MANAGERS = env_addresses("MANAGERS") or ADMINS
+
+# --- Logging --------------------------------------------------------------------
+# Every handler redacts private-link tokens and email addresses (clearinghouse/log_redaction.py).
+# Django's own loggers are configured here too, so none keeps a default handler without the filter.
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         # A 503 (database outage, readiness probe) is logged as a warning: no error email per request.
         "service_unavailable_is_a_warning": {"()": "clearinghouse.database_outage.ServiceUnavailableIsAWarning"},
+        "redact_secrets": {"()": "clearinghouse.log_redaction.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["redact_secrets", "require_debug_false"],
+            "reporter_class": "clearinghouse.log_redaction.RedactingExceptionReporter",
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # django.request and django.security propagate here and on to the root's console.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # Runs before the handlers above see the record: a 503 reaches them as a warning.
         "django.request": {"filters": ["service_unavailable_is_a_warning"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # Configured here so django-post-office does not add a second handler of its own (every line twice).
-        "post_office": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
+        "post_office": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
 # --- Portal -----------------------------------------------------------------------
