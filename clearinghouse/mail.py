@@ -49,7 +49,15 @@ class OutboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         queued = 0
         for message in email_messages:
-            queue_message(message)
+            try:
+                queue_message(message)
+            except Exception:
+                # Django's error emails to ADMINS ask for fail_silently: logging an error must
+                # never raise a second one (say, the database is what failed).
+                if not self.fail_silently:
+                    raise
+                logger.warning("Could not queue an email (%s).", message.subject, exc_info=True)
+                continue
             queued += 1
         return queued
 

@@ -191,7 +191,7 @@ def test_an_admin_search_for_an_email_logs_no_address(client, caplog):
 
 
 @pytest.mark.django_db
-def test_the_error_email_to_admins_carries_no_token_or_address(settings, rf, live_progress_token):
+def test_the_error_email_to_admins_carries_no_token_or_address(settings, rf, live_progress_token, deliver_mail):
     settings.DEBUG = False
     settings.ADMINS = [("Ops", "ops@example.org")]
     request = rf.get(
@@ -204,6 +204,7 @@ def test_the_error_email_to_admins_carries_no_token_or_address(settings, rf, liv
         logging.getLogger("django.request").error(
             "Internal Server Error: %s", request.path, exc_info=True, extra={"status_code": 500, "request": request}
         )
+    deliver_mail()
 
     [message] = mail.outbox
     body = message.body + "".join(str(alternative[0]) for alternative in getattr(message, "alternatives", []))
