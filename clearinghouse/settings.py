@@ -73,9 +73,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "auditlog",
     "clearinghouse",
     "resources",
     "pledges",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -86,11 +88,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: puts the signed-in user on every audit trail entry of the request.
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "clearinghouse.urls"
+
+# The audit trail (django-auditlog; which models and fields: audit/registry.py; decision 0015).
+# No IP addresses: the trail records who by their login, and the public site's visitors are
+# not identified (the rate limiter keeps only keyed hashes of addresses for the same reason).
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# A changed foreign key reads "Policy → Report", not "3 → 5", and still does after the
+# related row is deleted.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 WSGI_APPLICATION = "clearinghouse.wsgi.application"
 
 TEMPLATES = [
