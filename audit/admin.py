@@ -35,7 +35,7 @@ if admin.site.is_registered(LogEntry):
 # changes, which would reveal masked values one guess at a time through the row count) is refused.
 ALLOWED_LOOKUPS = {
     "content_type",
-    "object_id",
+    "object_id",  # One object's entries, with `content_type`: its History page links here.
     "action__exact",
     "actor",
     "timestamp__gte",
@@ -95,24 +95,6 @@ class ActorListFilter(admin.SimpleListFilter):
         return queryset.filter(actor_id=int(self.value())) if self.value().isdigit() else queryset.none()
 
 
-class ObjectIdFilter(admin.SimpleListFilter):
-    """One object's entries (with a model): the History page links here. Not shown in the sidebar."""
-
-    title = "object"
-    parameter_name = "object_id"
-
-    def lookups(self, request, model_admin):
-        return []
-
-    def has_output(self):
-        return False
-
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        return queryset.filter(object_id=int(self.value())) if self.value().isdigit() else queryset.none()
-
-
 @admin.register(AuditTrailEntry)
 class AuditTrailAdmin(ClearinghouseModelAdmin):
     list_display_links = None
@@ -121,7 +103,6 @@ class AuditTrailAdmin(ClearinghouseModelAdmin):
         ActionListFilter,
         ActorListFilter,
         ("timestamp", admin.DateFieldListFilter),
-        ObjectIdFilter,
     )
     list_select_related = ("actor", "content_type")
     ordering = ("-timestamp", "-pk")

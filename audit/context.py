@@ -10,14 +10,13 @@ daily job); anything else is "system".
 import contextlib
 from contextvars import ContextVar
 
-from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
-from django.contrib.auth import get_user_model
 
 SOURCE_PUBLIC = "public website (not signed in)"
 SOURCE_SYSTEM = "system"
 
 _source = ContextVar("audit_source", default=None)
+_actor = ContextVar("audit_actor", default=None)
 
 
 @contextlib.contextmanager
@@ -36,28 +35,22 @@ def current_source():
 
 def current_actor():
     """The signed-in user of the request being served, or None (a command, the public site)."""
-    try:
-        actor = auditlog_value.get().get("actor")
-    except LookupError:
-        return None
-    return actor if isinstance(actor, get_user_model()) else None
+    return _actor.get()
 
 
 class AuditActorMiddleware(AuditlogMiddleware):
     """auditlog's middleware (the request's user on every entry), plus the public-website label."""
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        source = None if user is not None and user.is_authenticated else SOURCE_PUBLIC
-        # auditlog sets its context variable and never resets it: without the reset, code run
-        # after the request in the same thread (a test, a worker's next job) would take this
-        # request's user as its actor.
-        token = auditlog_value.set({})
+        user = self._get_actor(request)
+        # Our own variable, reset when the request ends: auditlog's (auditlog.context) is never
+        # reset, so code running later in the same thread would read this request's user from it.
+        token = _actor.set(user)
         try:
-            with acting_as(source):
+            with acting_as(None if user is not None else SOURCE_PUBLIC):
                 return super().__call__(request)
         finally:
-            auditlog_value.reset(token)
+            _actor.reset(token)
 
 
 def label_unattributed_entry(sender, instance, **kwargs):
