@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
 
-from audit.access import hidden_fields, visible_content_types
+from audit.access import hidden_fields, visible_content_types, visible_models
 from audit.history import AuditHistoryMixin
 from audit.models import AuditTrailEntry
 from audit.presentation import ACTION_LABELS, describe
@@ -115,14 +115,14 @@ class AuditTrailAdmin(ClearinghouseModelAdmin):
 
     # --- Who may see what ------------------------------------------------------------------
 
+    # Asked on every admin page (the sidebar lists the apps): decided from permissions alone, no query.
     def has_module_permission(self, request):
-        return bool(visible_content_types(request.user))
+        return bool(visible_models(request.user))
 
     def has_view_permission(self, request, obj=None):
-        visible = visible_content_types(request.user)
         if obj is None:
-            return bool(visible)
-        return obj.content_type_id in visible
+            return bool(visible_models(request.user))
+        return obj.content_type.model_class() in visible_models(request.user)
 
     def has_add_permission(self, request):
         return False
