@@ -44,6 +44,22 @@ ALLOWED_LOOKUPS = {
 }
 
 
+# The largest id the databases we run on can hold (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def as_id(value):
+    """An id from the query string, or None: isascii() because "²".isdigit() is true and int() refuses it."""
+    if value and value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
+def printable(text):
+    """A search word without control characters (PostgreSQL refuses NUL in a query; none is in a value)."""
+    return "".join(character for character in text if character.isprintable())
+
+
 class ModelListFilter(admin.SimpleListFilter):
     title = "model"
     parameter_name = "content_type"
@@ -58,9 +74,8 @@ class ModelListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        if not self.value().isdigit():
-            return queryset.none()
-        return queryset.filter(content_type_id=int(self.value()))
+        value = as_id(self.value())
+        return queryset.none() if value is None else queryset.filter(content_type_id=value)
 
 
 class ActionListFilter(admin.SimpleListFilter):
@@ -73,7 +88,8 @@ class ActionListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        return queryset.filter(action=int(self.value())) if self.value().isdigit() else queryset.none()
+        value = as_id(self.value())
+        return queryset.none() if value is None else queryset.filter(action=value)
 
 
 class ActorListFilter(admin.SimpleListFilter):
@@ -92,7 +108,8 @@ class ActorListFilter(admin.SimpleListFilter):
             return queryset
         if self.value() == self.NOBODY:
             return queryset.filter(actor__isnull=True)
-        return queryset.filter(actor_id=int(self.value())) if self.value().isdigit() else queryset.none()
+        value = as_id(self.value())
+        return queryset.none() if value is None else queryset.filter(actor_id=value)
 
 
 @admin.register(AuditTrailEntry)
@@ -143,7 +160,7 @@ class AuditTrailAdmin(ClearinghouseModelAdmin):
         """Each word in the object's name, the actor's username or the recorded values; masked values never match."""
         masked_models = hidden_fields(request.user)
         masked_types = [pk for pk, model in visible_content_types(request.user).items() if model in masked_models]
-        for bit in smart_split(search_term):
+        for bit in smart_split(printable(search_term)):
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
             if not bit:
@@ -202,9 +219,10 @@ class AuditTrailAdmin(ClearinghouseModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """One entry, read-only, with the same masking as the list."""
-        if not object_id.isdigit():
+        entry_id = as_id(object_id)
+        if entry_id is None:
             raise Http404
-        entry = self.get_queryset(request).select_related("actor", "content_type").filter(pk=int(object_id)).first()
+        entry = self.get_queryset(request).select_related("actor", "content_type").filter(pk=entry_id).first()
         if entry is None:
             raise Http404
         if not self.has_view_permission(request, entry):

@@ -400,7 +400,10 @@ def test_the_list_finds_entries_by_actor_object_model_and_date(admin_client, cur
     assert len(found("?" + urlencode({"timestamp__gte": "2000-01-01 00:00:00+00:00"}))) >= 4
     # Nonsense in the query string is refused or finds nothing, never a 500.
     assert admin_client.get(TRAIL + "?object_id=abc").status_code == 302  # Django's "?e=1" page
-    assert admin_client.get(TRAIL + "?actor=%01").status_code == 200
+    for nonsense in ("?actor=%01", "?actor=²", "?content_type=99999999999999999999", "?action__exact=x", "?q=%00%01"):
+        assert admin_client.get(TRAIL + nonsense).status_code == 200, nonsense
+    assert admin_client.get(TRAIL + "?actor=²").context["cl"].result_count == 0
+    assert admin_client.get(reverse("admin:audit_audittrailentry_change", args=["²"])).status_code == 404
     assert admin_client.get(TRAIL + "?serialized_data__isnull=True").status_code == 400
 
 
