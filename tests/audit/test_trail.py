@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from audit.services import field_changes, record_changes
 from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
 from pledges import services, tokens
@@ -504,3 +505,25 @@ def test_derived_fields_and_bulk_refreshes_add_no_entries(report_kind):
     content_versions.bump(content_versions.CATALOG)
 
     assert LogEntry.objects.count() == before
+
+
+def test_a_bulk_writer_records_its_updates_with_record_changes(curator, report_kind):
+    # What a bulk update (the curators' CSV round trip) does: compare, write in bulk, record.
+    resource = ResourceFactory(kind=report_kind, title="Old title", publisher="IACP")
+    old = {"title": resource.title, "publisher": resource.publisher, "search_tags": "old tags"}
+    new = {"title": "New title", "publisher": "IACP", "search_tags": "new tags"}
+    unchanged = ResourceFactory(kind=report_kind)
+
+    entries = record_changes(
+        [
+            (resource, field_changes(old, new, model=Resource)),
+            (unchanged, field_changes({"title": "Same"}, {"title": "Same"}, model=Resource)),
+        ],
+        actor=curator,
+    )
+
+    assert len(entries) == 1
+    entry = entries_for(resource).get(action=LogEntry.Action.UPDATE)
+    # The derived search tags are left out; unchanged fields and objects are not recorded.
+    assert entry.changes == {"title": ["Old title", "New title"]}
+    assert entry.actor == curator
