@@ -10,9 +10,12 @@ from django.core import checks
 from django.db import models
 from django.utils.text import capfirst
 
+from audit.history import AuditHistoryMixin
 
-class ClearinghouseModelAdmin(admin.ModelAdmin):
-    """Portal-wide admin defaults: paging, no full COUNT(*) on big tables, save buttons on top."""
+
+class ClearinghouseModelAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Portal-wide admin defaults: paging, no full COUNT(*) on big tables, save buttons on top,
+    and the audit trail on each object's History page (audit.history)."""
 
     list_per_page = 50
     # A full COUNT(*) on every filtered changelist is slow on big tables; staff rarely need it.

@@ -97,10 +97,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "auditlog",
     "clearinghouse",
     "staff_auth",
     "resources",
     "pledges",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session signed in with a two-factor code.
     "django_otp.middleware.OTPMiddleware",
+    # After authentication: puts the signed-in user on every audit trail entry of the request.
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view failing because the database is unavailable answers 503, not 500 (decision 0017).
@@ -124,6 +128,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "clearinghouse.urls"
+
+# The audit trail (django-auditlog; which models and fields: audit/registry.py; decision 0015).
+# No IP addresses: the trail records who by their login, and the public site's visitors are
+# not identified (the rate limiter keeps only keyed hashes of addresses for the same reason).
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# A changed foreign key reads "Policy → Report", not "3 → 5", and still does after the
+# related row is deleted.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 WSGI_APPLICATION = "clearinghouse.wsgi.application"
 
 TEMPLATES = [
