@@ -279,3 +279,15 @@ def test_the_503_page_asks_to_try_again_in_a_minute():
     assert response["Retry-After"] == "60"
     assert h1_of(response) == "Temporarily unavailable"
     assert "try again in a minute" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["qwertyuiopasdfghjklzxcvbnméü東" * 7, " or ".join(f"w{number}" for number in range(60)), "x" * 5000],
+    ids=["one-long-word", "many-alternatives", "5000-characters"],
+)
+def test_a_long_search_is_answered(plain_client, query):
+    """Found by the property-based tests: a 200-letter word made SQLite's similar-titles query too deep to parse."""
+    ResourceFactory(title="Crisis response guide")
+
+    assert plain_client.get("/resources/", {"q": query}).status_code == 200
