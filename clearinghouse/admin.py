@@ -5,18 +5,26 @@ check insists that every searchable changelist tells staff what the search box
 looks in.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core import checks
 from django.db import models
 from django.utils.text import capfirst
 
 from audit.history import AuditHistoryMixin
+from clearinghouse.forms import PlainTextFormMixin
+from clearinghouse.text import clean_single_line
+
+
+class PlainTextModelForm(PlainTextFormMixin, forms.ModelForm):
+    """The admin's model forms: control characters are cleaned out of what staff submit (decision 0016)."""
 
 
 class ClearinghouseModelAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """Portal-wide admin defaults: paging, no full COUNT(*) on big tables, save buttons on top,
     and the audit trail on each object's History page (audit.history)."""
 
+    form = PlainTextModelForm
     list_per_page = 50
     # A full COUNT(*) on every filtered changelist is slow on big tables; staff rarely need it.
     show_full_result_count = False
@@ -35,6 +43,11 @@ class ClearinghouseModelAdmin(AuditHistoryMixin, admin.ModelAdmin):
                 )
             )
         return errors
+
+    def get_search_results(self, request, queryset, search_term):
+        # A control character pasted into the search box is nothing anyone searches for, and
+        # PostgreSQL refuses a NUL in a query outright (decision 0016).
+        return super().get_search_results(request, queryset, clean_single_line(search_term))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A scheme-less address typed by staff ("theiacp.org/...") means https, as Django 6 will assume.

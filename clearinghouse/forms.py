@@ -9,7 +9,10 @@ USWDS classes here rather than in each form.
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.http import QueryDict
 from django.utils import translation
+
+from clearinghouse.text import clean_multi_line, clean_single_line
 
 WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
@@ -69,8 +72,48 @@ class USWDSBoundField(BoundField):
         return attrs
 
 
-class USWDSFormMixin:
-    """Give every widget its USWDS class; invalid fields are marked for assistive technology when rendered."""
+class PlainTextFormMixin:
+    """Remove control characters from everything submitted, before any field sees it (clearinghouse.text).
+
+    Fields with a Textarea keep their tabs and line breaks; every other value becomes one line.
+    Non-text fields are cleaned too: a stray control character in a number, a date or a choice
+    then reads as what the person meant, or fails that field's own validation; it never reaches
+    a query (PostgreSQL refuses NUL). Uploaded files (`self.files`) are left alone.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._without_control_characters(self.data)
+
+    def _without_control_characters(self, data):
+        multi_line_keys = {
+            self.add_prefix(name) for name, field in self.fields.items() if isinstance(field.widget, forms.Textarea)
+        }
+
+        def clean(key, value):
+            return clean_multi_line(value) if key in multi_line_keys else clean_single_line(value)
+
+        if isinstance(data, QueryDict):
+            cleaned = QueryDict(mutable=True, encoding=data.encoding)
+            for key, values in data.lists():
+                cleaned.setlist(clean_single_line(key), [clean(key, value) for value in values])
+            cleaned._mutable = False
+            return cleaned
+        cleaned = {}
+        for key, value in data.items():
+            if isinstance(value, list | tuple):
+                cleaned[key] = [clean(key, item) for item in value]
+            else:
+                cleaned[key] = clean(key, value)
+        return cleaned
+
+
+class USWDSFormMixin(PlainTextFormMixin):
+    """Give every widget its USWDS class; invalid fields are marked for assistive technology when rendered.
+
+    Every form with this mixin also cleans control characters out of what was submitted (PlainTextFormMixin).
+    """
 
     bound_field_class = USWDSBoundField
 

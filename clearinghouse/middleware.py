@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from clearinghouse.views import method_not_allowed_page
+
 
 class ContentSecurityPolicyMiddleware:
     """Send the site's Content-Security-Policy header (settings.CONTENT_SECURITY_POLICY).
@@ -37,4 +39,22 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Answer a 405 (a GET-only page sent a POST, ...) with the styled 405 page, keeping the Allow header.
+
+    Django has no handler405: require_http_methods and the class-based views return a bare
+    HttpResponseNotAllowed with an empty body. Only empty 405s are replaced, so a view that
+    wrote its own explanation keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+            return method_not_allowed_page(request, response)
         return response

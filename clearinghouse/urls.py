@@ -38,6 +38,7 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "clearinghouse.views.bad_request"
 handler403 = "clearinghouse.views.permission_denied"
 handler404 = "clearinghouse.views.page_not_found"
 handler500 = "clearinghouse.views.server_error"

@@ -1,4 +1,10 @@
-"""Site-wide views: robots.txt, the health and readiness checks and the error pages in the site's style."""
+"""Site-wide views: robots.txt, the health and readiness checks and the error pages in the site's style.
+
+Every error status the portal answers has a page in the site's style (decision 0016): 400, 403
+(and the CSRF 403), 404, 405 (clearinghouse.middleware.MethodNotAllowedPageMiddleware), 429, 500
+and 503 (clearinghouse.database_outage, decision 0017). The 500 and 503 pages are rendered without
+the request: they must work when a context processor or the database is what failed.
+"""
 
 import logging
 import sys
@@ -78,6 +84,15 @@ def check_database_answers():
         cursor.fetchone()
 
 
+def bad_request(request, exception=None):
+    """A request Django could not read: a form sent in another encoding than UTF-8, too many fields, ...
+
+    It must not touch request.POST: reading it is what failed. (Django's default 400 view is
+    protected by requires_csrf_token, which reads the form again and turned a 400 into a 500.)
+    """
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
@@ -94,7 +109,24 @@ def server_error(request):
         database_outage.log_outage(request, error)
         return database_outage.service_unavailable_response()
     # No request context: the failure may have come from a context processor or the database.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    # Staff are said to be told only when error emails go somewhere (settings.ADMINS).
+    html = loader.get_template("500.html").render({"staff_emailed": bool(settings.ADMINS)})
+    return HttpResponse(html, status=500)
+
+
+def method_not_allowed_page(request, response):
+    """The styled 405 page in place of `response` (an HttpResponseNotAllowed), keeping its Allow header."""
+    page = render(request, "405.html", status=405)
+    page["Allow"] = response["Allow"]
+    return page
+
+
+def too_many_requests(request, *, retry_after_seconds, message=""):
+    """The styled 429 page, with Retry-After: for a client over a rate limit (pledges.ratelimit)."""
+    minutes = max(1, round(retry_after_seconds / 60))
+    response = render(request, "429.html", {"message": message, "retry_after_minutes": minutes}, status=429)
+    response["Retry-After"] = str(int(retry_after_seconds))
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clearinghouse.admin import ClearinghouseModelAdmin
+from clearinghouse.admin import ClearinghouseModelAdmin, PlainTextModelForm
 from clearinghouse.one_mind import Practice
 from resources import services
 from resources.models import Audience, Resource, ResourceKind, SearchSynonym, Topic
@@ -33,7 +33,7 @@ def https_url_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ResourceAdminForm(forms.ModelForm):
+class ResourceAdminForm(PlainTextModelForm):
     """The resource form, with the One Mind practices as four checkboxes instead of an inline."""
 
     practices = forms.MultipleChoiceField(
@@ -350,7 +350,7 @@ class AudienceAdmin(VocabularyAdmin):
 # --- Search synonyms ------------------------------------------------------------
 
 
-class SearchSynonymForm(forms.ModelForm):
+class SearchSynonymForm(PlainTextModelForm):
     class Meta:
         model = SearchSynonym
         fields = ["terms", "note"]

@@ -4,8 +4,10 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from clearinghouse.templatetags.query_urls import url_with_query
+from clearinghouse.text import xml_safe
 from resources.filters import ResourceFilterSet
 from resources.models import Resource
 from resources.search import search_plan
@@ -14,10 +16,36 @@ from resources.selectors import resource_cards
 FEED_ITEM_LIMIT = 50
 
 
+class XMLSafeGenerator(SimplerXMLGenerator):
+    """Writes every text and attribute without the characters XML 1.0 cannot carry.
+
+    Django's generator refuses them with an exception, which made one stored form feed in
+    a title break the feed for every reader (issue 7, finding 3). New text is cleaned when
+    it is saved (clearinghouse.text); this keeps rows stored before that readable.
+    """
+
+    def characters(self, content):
+        super().characters(xml_safe(content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: xml_safe(value) for key, value in attrs.items()})
+
+
+class XMLSafeAtom1Feed(Atom1Feed):
+    def write(self, outfile, encoding):
+        # Atom1Feed.write with the generator above.
+        handler = XMLSafeGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class ResourceFeed(Feed):
     """The newest published resources matching the request's filters, up to 50."""
 
-    feed_type = Atom1Feed
+    feed_type = XMLSafeAtom1Feed
     language = "en"
     author_name = "Mental Health Response Clearinghouse"
 

@@ -52,3 +52,14 @@ def empty_page_cache():
     """Each test starts with an empty page cache: settings a test overrides change pages without a content change."""
     cache.clear()
     content_versions.forget_versions()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how many generated cases the property-based tests ran (tests/hypothesis_support.py)."""
+    from tests.hypothesis_support import GENERATED_CASES
+
+    if GENERATED_CASES:
+        total = sum(GENERATED_CASES.values())
+        terminalreporter.write_sep("-", f"hypothesis: {total} generated cases")
+        for name, count in sorted(GENERATED_CASES.items()):
+            terminalreporter.write_line(f"  {name}: {count}")

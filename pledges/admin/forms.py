@@ -2,8 +2,10 @@
 
 from django import forms
 
+from clearinghouse.forms import PlainTextFormMixin
 
-class ReasonForm(forms.Form):
+
+class ReasonForm(PlainTextFormMixin, forms.Form):
     """A required reason, recorded with the change (and, for rejections and withdrawals, emailed)."""
 
     reason = forms.CharField(

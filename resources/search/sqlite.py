@@ -49,6 +49,7 @@ STOP_WORDS = frozenset(POSTGRESQL_ENGLISH_STOP_WORDS.split())
 # Titles the trigram index offers the spelling fallback, at most: those sharing the most trigrams
 # with the query. Their word similarity is then computed in Python.
 MAX_SIMILAR_TITLE_CANDIDATES = 500
+MAX_QUERY_TRIGRAMS = 40
 
 
 def _fts_string(text):
@@ -203,7 +204,10 @@ def _similar_titles(queryset, query):
     """
     # The index cut titles as written: a word's first trigram in pg_trgm ("  d", two padding
     # spaces) is nowhere in it, but its second (" de") follows a space within a title.
-    trigrams = sorted({trigram for trigram in trigram_sequence(query) if not trigram.startswith("  ")})
+    trigrams = [trigram for trigram in trigram_sequence(query) if not trigram.startswith("  ")]
+    # SQLite cannot parse the nested sum below for hundreds of trigrams (a 200-letter "word" gave
+    # "parser stack overflow", a 500: decision 0016); no title resembles such a query anyway.
+    trigrams = sorted(list(dict.fromkeys(trigrams))[:MAX_QUERY_TRIGRAMS])
     if not trigrams:
         return ()
     any_trigram = " OR ".join(_fts_string(trigram) for trigram in trigrams)
