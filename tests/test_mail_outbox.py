@@ -15,12 +15,13 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
+from post_office.lockfile import FileLock
 from post_office.models import STATUS, Email
 
-from clearinghouse.mail import deliver_queued_mail, retry_delay
+from clearinghouse.mail import WORKER_ADVISORY_LOCK, deliver_queued_mail, retry_delay
 from pledges import services, tokens
 from pledges.models import Pledge
 from tests.pledges.factories import AgencyFactory, ReviewerFactory, UserFactory, pledge_in_status
@@ -312,6 +313,30 @@ def test_a_failed_attempt_records_the_error_and_retries_with_a_growing_wait_then
     assert message.logs.filter(status=STATUS.failed).count() == 3
 
 
+def test_only_one_worker_delivers_at_a_time(smtp, settings):
+    """A second worker (another app server) waits while one holds the lock, then delivers."""
+    smtp.start()
+    services.pledge_approve(pledge=pledge_in_status(Status.EMAIL_VERIFIED), actor=UserFactory())
+
+    if connection.vendor == "postgresql":
+        other_server = connections.create_connection(DEFAULT_DB_ALIAS)
+        with other_server.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [WORKER_ADVISORY_LOCK])
+        try:
+            assert deliver_queued_mail() is None
+        finally:
+            with other_server.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [WORKER_ADVISORY_LOCK])
+            other_server.close()
+    else:
+        with FileLock(settings.POST_OFFICE["LOCK_FILE_NAME"]):
+            assert deliver_queued_mail() is None
+
+    assert smtp.received == []
+    assert deliver_queued_mail() == (1, 0, 0)
+    assert len(smtp.received) == 1
+
+
 def test_a_message_is_stored_and_delivered_exactly_as_written(smtp):
     """Text that looks like template syntax reaches the reader as written (post_office's own backend renders it)."""
     smtp.start()
@@ -376,7 +401,8 @@ def test_reviewers_see_each_message_state_attempts_and_last_error_and_can_send_i
 def test_the_outbox_list_keeps_a_bounded_number_of_queries(admin_client, django_assert_max_num_queries):
     for _ in range(20):
         services.pledge_approve(pledge=pledge_in_status(Status.EMAIL_VERIFIED), actor=UserFactory())
-    with django_assert_max_num_queries(8):
+    # Session, user, counts, the date bar, and the rows with their attempts and last error in one query.
+    with django_assert_max_num_queries(6):
         response = admin_client.get(OUTBOX)
     assert response.status_code == 200
     assert response.context["cl"].result_count == 20
