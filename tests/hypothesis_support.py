@@ -11,7 +11,9 @@ from collections import Counter
 from contextlib import contextmanager
 from urllib.parse import quote_from_bytes
 
+from django.core.signals import got_request_exception
 from django.db import transaction
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -48,6 +50,29 @@ def one_case(name):
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+class LeanClient(Client):
+    """The test client without its record of every template rendered and its context.
+
+    Copying the context of each of a page's hundreds of template renders is most of the cost of a
+    request in tests; these tests read only the status, the headers and the body. Exceptions a
+    view lets through are still raised, as with the usual client.
+    """
+
+    def request(self, **request):
+        environ = self._base_environ(**request)
+        exception_uid = f"request-exception-{id(request)}"
+        got_request_exception.connect(self.store_exc_info, dispatch_uid=exception_uid)
+        try:
+            response = self.handler(environ)
+        finally:
+            got_request_exception.disconnect(dispatch_uid=exception_uid)
+        self.check_exception(response)
+        response.request = request
+        if response.cookies:
+            self.cookies.update(response.cookies)
+        return response
 
 
 # --- Strategies ------------------------------------------------------------------------------------------
