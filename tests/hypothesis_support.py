@@ -2,7 +2,8 @@
 
 The profile is deterministic (derandomize): CI and every developer run the same generated cases,
 and a failure found once is found again. `HYPOTHESIS_PROFILE=explore` draws new cases each run,
-ten times as many, for a longer search by hand.
+ten times as many, for a longer search by hand; `HYPOTHESIS_PROFILE=quick` runs a tenth of the
+cases, for a fast local run (CI uses the default).
 """
 
 import codecs
@@ -17,8 +18,9 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-# Examples per test in the default profile, and the factor the "explore" profile multiplies them by.
-EXPLORE_FACTOR = 10
+# How many times the default number of examples each profile runs.
+PROFILE_FACTORS = {"clearinghouse": 1, "explore": 10, "quick": 0.1}
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "clearinghouse")
 
 settings.register_profile(
     "clearinghouse",
@@ -31,12 +33,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("explore", parent=settings.get_profile("clearinghouse"), derandomize=False)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "clearinghouse"))
+settings.register_profile("quick", parent=settings.get_profile("clearinghouse"))
+settings.load_profile(PROFILE)
 
 
 def examples(count):
-    """`count` examples, or EXPLORE_FACTOR times as many under the explore profile."""
-    return count * (EXPLORE_FACTOR if settings.default.derandomize is False else 1)
+    """`count` examples, scaled by the profile in use (PROFILE_FACTORS)."""
+    return max(1, int(count * PROFILE_FACTORS.get(PROFILE, 1)))
 
 
 # How many generated cases each form or list was given in this run; printed by tests/conftest.py.

@@ -5,7 +5,8 @@ template); a page render costs most of a request, so it runs fewer cases. Here t
 fields, decoded exactly as Django decodes a request body, go through the form and, when it is
 valid, the service: many more cases in the same time, against the code that decides what is saved.
 The only exceptions allowed are those the view catches (ValidationError from a service, a link
-problem). After each case the data must be whole, as in the HTTP tests.
+problem). After each case the data must be whole, as in the HTTP tests. Rendering the form with
+its errors is left to the HTTP tests.
 """
 
 import contextlib
@@ -63,7 +64,6 @@ def test_the_pledge_form_and_pledge_submit_save_a_whole_pledge_or_nothing(fields
             assert saved.practices.count() == len(Practice)
         else:
             assert after == before
-            form.as_div()  # the page shows the errors: rendering them must not fail either
 
 
 @settings(max_examples=examples(FORM_CASES))
@@ -90,6 +90,8 @@ def test_confirming_with_any_token_moves_the_pledge_one_step_or_not_at_all(waiti
             "tampered": valid[:-3] + generated[:3],
             "truncated": valid[: len(generated)],
         }[token_kind]
+        # As a URL path delivers it: Django replaces bytes that are not UTF-8 (a lone surrogate).
+        token = token.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
         before = row_counts()
         with contextlib.suppress(tokens.PledgeLinkError):
             services.pledge_verify_email(token=token)
@@ -128,7 +130,6 @@ def test_a_progress_report_form_and_its_service_save_a_whole_report_or_nothing(
             assert_valid(PracticeProgress.objects.get(pk=progress_before.pk))
         else:
             assert after == before
-            form.as_div()
 
 
 @settings(max_examples=examples(FORM_CASES))
