@@ -104,13 +104,14 @@ def datasets(request):
 def data_page(request):
     """What the open data holds, its fields, licence, how to cite it and how its format changed."""
     today = timezone.localdate()
+    page_url = request.build_absolute_uri(reverse("data"))
     context = {
         "datasets": datasets(request),
         "licence_name": settings.OPEN_DATA_LICENCE_NAME,
         "licence_url": settings.OPEN_DATA_LICENCE_URL,
         "citation": (
             f"{SITE_NAME}. ({today.year}). Resource catalog and One Mind Campaign roster [Data set]. "
-            f"Retrieved {today.strftime('%B')} {today.day}, {today.year}, from {request.build_absolute_uri(reverse('data'))}"
+            f"Retrieved {today.strftime('%B')} {today.day}, {today.year}, from {page_url}"
         ),
         "changelog": CHANGELOG,
     }

@@ -13,6 +13,7 @@ the HTML catalog's pages do (the first 500 ranked once and cached).
 import base64
 import datetime
 import json
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -69,19 +70,25 @@ class KeysetOrder:
         values = payload.get("after")
         if payload.get("order") != self.name or not isinstance(values, list) or len(values) != len(self.columns):
             raise _bad_cursor()
-        decoded = []
-        for column, value in zip(self.columns, values, strict=True):
-            if value is None and column.nullable:
-                decoded.append(None)
-            elif column.type is datetime.datetime and isinstance(value, str) and parse_datetime(value):
-                decoded.append(parse_datetime(value))
-            elif (column.type is int and isinstance(value, int) and not isinstance(value, bool)) or (
-                column.type is str and isinstance(value, str)
-            ):
-                decoded.append(value)
-            else:
-                raise _bad_cursor()
-        return decoded
+        return [_decoded(column, value) for column, value in zip(self.columns, values, strict=True)]
+
+
+def _decoded(column, value):
+    """A key read back from a cursor, checked: a crafted cursor gets a 400, never a database error."""
+    if value is None and column.nullable:
+        return None
+    if column.type is int and isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63:
+        return value
+    if column.type is str and isinstance(value, str) and "\x00" not in value:
+        return value
+    if column.type is datetime.datetime and isinstance(value, str):
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment
+    raise _bad_cursor()
 
 
 def _after(columns, values):
@@ -135,7 +142,7 @@ def page_size_of(request):
     text = request.query_params.get("page_size")
     if text in (None, ""):
         return DEFAULT_PAGE_SIZE
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= MAX_PAGE_SIZE:
         raise InvalidParameters({"page_size": [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]})
     return int(text)
 

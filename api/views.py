@@ -9,6 +9,7 @@ Cache-Control: public for everyone, since the API has no per-visitor answers.
 """
 
 import datetime
+import functools
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -277,3 +278,22 @@ class StatisticsView(APIView):
 def cached(versions, view_class):
     """The view behind the public page cache: ETag, Last-Modified, 304 and Cache-Control: public."""
     return public_page(*versions)(view_class.as_view())
+
+
+# Swagger UI sets inline styles and has no other needs beyond the site's own files.
+REFERENCE_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def interactive_reference(view):
+    """The Swagger UI page with the site's policy, loosened for the inline styles it sets."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = REFERENCE_CONTENT_SECURITY_POLICY
+        return response
+
+    return wrapped
