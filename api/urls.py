@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from api import views
 from api.views import cached, interactive_reference
@@ -17,7 +17,7 @@ urlpatterns = [
     path("agencies/", cached([PLEDGES], views.AgencyListView), name="agency_list"),
     path("agencies/<slug:slug>/", cached([PLEDGES], views.AgencyDetailView), name="agency_detail"),
     path("statistics/", cached([CATALOG, PLEDGES], views.StatisticsView), name="statistics"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
     # Swagger UI from drf-spectacular-sidecar's static files; its start-up script is a separate request
     # (?script), so the page runs no inline script. (Redoc's page loads Google's fonts: not offered.)
     path("docs/", interactive_reference(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="swagger"),

@@ -103,6 +103,15 @@ ERROR_RESPONSE = OpenApiResponse(
 )
 
 
+THROTTLED_RESPONSE = OpenApiResponse(
+    inline_serializer(name="Throttled", fields={"detail": serializers.CharField()}),
+    description="Past the rate limit for anonymous clients: wait the seconds the Retry-After header gives.",
+)
+SLUG_PARAMETER = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The record's slug.", pattern=r"^[-a-zA-Z0-9_]+$"
+)
+
+
 class FilteredListView(GenericAPIView):
     """A list filtered by its page's FilterSet (django-filter's DRF backend builds it)."""
 
@@ -156,7 +165,11 @@ class ResourceListView(FilteredListView):
         ),
         parameters=PAGING_PARAMETERS,
         filters=True,
-        responses={200: list_envelope("ResourcePage", ResourceSerializer), 400: ERROR_RESPONSE},
+        responses={
+            200: list_envelope("ResourcePage", ResourceSerializer),
+            400: ERROR_RESPONSE,
+            429: THROTTLED_RESPONSE,
+        },
     )
     def get(self, request):
         filterset = self.bound_filterset(Resource.objects.published())
@@ -184,7 +197,12 @@ class ResourceDetailView(APIView):
     @extend_schema(
         operation_id="resources_retrieve",
         summary="One published resource",
-        responses={200: ResourceSerializer, 404: OpenApiResponse(description="No published resource has this slug.")},
+        parameters=[SLUG_PARAMETER],
+        responses={
+            200: ResourceSerializer,
+            404: OpenApiResponse(description="No published resource has this slug."),
+            429: THROTTLED_RESPONSE,
+        },
     )
     def get(self, request, slug):
         check_known_parameters(request, set())
@@ -208,7 +226,7 @@ class AgencyListView(FilteredListView):
         ),
         parameters=PAGING_PARAMETERS,
         filters=True,
-        responses={200: list_envelope("AgencyPage", AgencySerializer), 400: ERROR_RESPONSE},
+        responses={200: list_envelope("AgencyPage", AgencySerializer), 400: ERROR_RESPONSE, 429: THROTTLED_RESPONSE},
     )
     def get(self, request):
         filterset = self.bound_filterset(None)
@@ -223,7 +241,12 @@ class AgencyDetailView(APIView):
     @extend_schema(
         operation_id="agencies_retrieve",
         summary="One agency on the roster",
-        responses={200: AgencySerializer, 404: OpenApiResponse(description="No agency on the roster has this slug.")},
+        parameters=[SLUG_PARAMETER],
+        responses={
+            200: AgencySerializer,
+            404: OpenApiResponse(description="No agency on the roster has this slug."),
+            429: THROTTLED_RESPONSE,
+        },
     )
     def get(self, request, slug):
         check_known_parameters(request, set())
@@ -238,7 +261,7 @@ def vocabulary_view(model, noun):
         @extend_schema(
             operation_id=f"{noun}_list",
             summary=f"Every {model._meta.verbose_name}, with its count of published resources",
-            responses={200: VocabularyTermSerializer(many=True)},
+            responses={200: VocabularyTermSerializer(many=True), 429: THROTTLED_RESPONSE},
         )
         def get(self, request):
             check_known_parameters(request, set())
@@ -257,7 +280,7 @@ class PracticeListView(APIView):
     @extend_schema(
         operation_id="practices_list",
         summary="The four One Mind practices, with their counts of published resources",
-        responses={200: VocabularyTermSerializer(many=True)},
+        responses={200: VocabularyTermSerializer(many=True), 429: THROTTLED_RESPONSE},
     )
     def get(self, request):
         check_known_parameters(request, set())
@@ -268,7 +291,7 @@ class StatisticsView(APIView):
     @extend_schema(
         operation_id="statistics_retrieve",
         summary="Summary statistics of the roster and the catalog",
-        responses={200: StatisticsSerializer},
+        responses={200: StatisticsSerializer, 429: THROTTLED_RESPONSE},
     )
     def get(self, request):
         check_known_parameters(request, set())

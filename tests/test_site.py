@@ -68,8 +68,8 @@ SKIPPED_PAGES = {
     "api:agency_list": "JSON (tests/api/)",
     "api:agency_detail": "JSON (tests/api/)",
     "api:statistics": "JSON (tests/api/)",
-    "api:schema": "the OpenAPI schema, YAML (tests/api/test_schema.py)",
-    "api:swagger": "Swagger UI, a third-party page without the site layout (tests/api/test_schema.py)",
+    "api:schema": "the OpenAPI schema, JSON (tests/api/test_pages.py)",
+    "api:swagger": "Swagger UI, a third-party page without the site layout (tests/api/test_pages.py)",
 }
 
 # Public pages that browsers, proxies and the server's page cache may share between anonymous visitors
