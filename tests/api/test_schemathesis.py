@@ -10,7 +10,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.throttling import AnonRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -39,7 +41,18 @@ GENERATED = Counter()
 
 
 @pytest.fixture
-def api_schema(db, monkeypatch):
+def wsgi_requests_keep_the_test_transaction():
+    """The WSGI app closes "old" database connections around each request, which would close the
+    test's transaction on PostgreSQL; Django's test client disconnects the same handlers."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, monkeypatch, wsgi_requests_keep_the_test_transaction):
     # The rate limit would answer most generated calls with a 429: lift it to check the real answers.
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1000000/second"})
     training = TopicFactory(slug="training", name="Training")
