@@ -313,3 +313,17 @@ def test_vocabularies_count_published_resources(client, catalog):
     assert audiences["officers"] == 1
     practices = {term["slug"]: term["published_resources"] for term in client.get(reverse("api:practice_list")).json()}
     assert practices == {"partnership": 1, "policy": 1, "mhfa": 1, "cit": 2}
+
+
+def test_the_benchmarks_deep_pages_start_after_their_resource(client, catalog):
+    import random
+
+    from benchmarks.pages import SiteFacts, api_deep_page_paths
+
+    facts = SiteFacts.from_database(random.Random(1))
+    newest_first = [record["slug"] for record in fetch_all(client, {}, page_size=50)[1]]
+    paths = api_deep_page_paths(facts, 3, random.Random(1))
+    for path, (_published_at, _title, pk) in zip(paths, facts.resource_keys[:3], strict=True):
+        after = Resource.objects.get(pk=pk).slug
+        page = client.get(path).json()["results"]
+        assert [record["slug"] for record in page] == newest_first[newest_first.index(after) + 1 :][:50]
