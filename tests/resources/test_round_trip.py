@@ -77,7 +77,7 @@ def test_edited_cells_and_only_they_are_applied_after_a_dry_run(catalog):
     by_slug["cit-curriculum"]["topics"] = "training; legislation"
     by_slug["policy-guide"]["status"] = "published"
     by_slug["a-resolution"]["practices"] = "policy"
-    rows.append({**{column: "" for column in rows[0]}, "title": "Brand new", "kind": "report",
+    rows.append({**dict.fromkeys(rows[0], ""), "title": "Brand new", "kind": "report",
                  "summary": "New.", "external_url": "https://example.org/new"})  # fmt: skip
     file = as_csv(rows)
 
@@ -122,7 +122,11 @@ def test_only_the_columns_present_are_updated(catalog):
 
 
 def test_bad_cells_are_reported_per_row_and_nothing_is_saved(catalog):
-    file = "slug,title,year_published,topics,status\ncit-curriculum,New title,1700,,published\npolicy-guide,,2020,nope,gone\n"
+    file = (
+        "slug,title,year_published,topics,status\n"
+        "cit-curriculum,New title,1700,,published\n"
+        "policy-guide,,2020,nope,gone\n"
+    )
     result = import_resources(file, update_existing=True)
     errors = {row.row_number: row.errors for row in result.invalid_rows}
     assert errors[2] == ["year_published: 1700 is not a plausible year (1893 to 2100)."]
