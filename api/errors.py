@@ -39,10 +39,18 @@ def json_error_handler(error, context):
     return response
 
 
+def unknown_parameters(request, known):
+    """{parameter: [message]} for each query parameter the endpoint does not take: a typo (topics= for
+    topic=) must not silently return the whole catalog."""
+    allowed = ", ".join(sorted(known)) if known else "no parameters"
+    return {
+        name: [f"Unknown parameter. This endpoint takes: {allowed}."]
+        for name in sorted(set(request.query_params) - set(known))
+    }
+
+
 def check_known_parameters(request, known):
-    """400 for a query parameter the endpoint does not take: a typo (topics= for topic=) must not
-    silently return the whole catalog."""
-    unknown = sorted(set(request.query_params) - set(known))
-    if unknown:
-        allowed = ", ".join(sorted(known))
-        raise InvalidParameters({name: [f"Unknown parameter. This endpoint takes: {allowed}."] for name in unknown})
+    """A 400 naming every query parameter the endpoint does not take."""
+    errors = unknown_parameters(request, known)
+    if errors:
+        raise InvalidParameters(errors)

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import selectors
-from api.errors import InvalidParameters, check_known_parameters
+from api.errors import InvalidParameters, check_known_parameters, unknown_parameters
 from api.pagination import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -119,9 +119,11 @@ class FilteredListView(GenericAPIView):
 
     def bound_filterset(self, queryset):
         filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
-        check_known_parameters(self.request, {*filterset.filters, "cursor", "page_size"})
+        errors = unknown_parameters(self.request, {*filterset.filters, "cursor", "page_size"})
         if not filterset.is_valid():
-            raise InvalidParameters(filterset.errors)
+            errors.update(filterset.errors)
+        if errors:  # Every bad parameter at once, unknown and invalid alike.
+            raise InvalidParameters(errors)
         return filterset
 
     def paging(self, order_name):

@@ -13,8 +13,11 @@
 """
 
 import copy
+import json
 from dataclasses import dataclass, field
 
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from resources.models import Resource
@@ -132,8 +135,11 @@ def apply_resource_updates(updates, *, actor=None):
     Only the changed fields are saved (Resource.save with update_fields, plus what save derives:
     published_at, the sunset date), and only changed term lists are replaced, so signals keep
     search, facets and cached pages current. `actor`: the curator making the change (None from
-    the command line); the one place a change trail for the round trip is recorded.
+    the command line). The one place the round trip's changes are written and recorded: each
+    resource's admin history says who changed which columns (as resources.services records
+    bulk actions); a change trail for bulk paths is recorded here too.
     """
+    _record_history(updates, actor)
     changed_ids = []
     for update in updates:
         resource = update.resource
@@ -152,3 +158,23 @@ def apply_resource_updates(updates, *, actor=None):
             resource_set_practices(resource=resource, practices=update.terms["practices"])
         changed_ids.append(resource.pk)
     return changed_ids
+
+
+def _record_history(updates, actor):
+    """One admin change-history entry per changed resource, naming the columns ("Changed Title and Topics")."""
+    if actor is None or not updates:
+        return
+    content_type = ContentType.objects.get_for_model(Resource)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            user_id=actor.pk,
+            content_type=content_type,
+            object_id=str(update.resource.pk),
+            object_repr=str(update.resource)[:200],
+            action_flag=CHANGE,
+            change_message=json.dumps(
+                [{"changed": {"fields": [column.replace("_", " ").capitalize() for column in update.changes]}}]
+            ),
+        )
+        for update in updates
+    )

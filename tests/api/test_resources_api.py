@@ -286,6 +286,14 @@ def test_cors_allows_get_from_any_origin_on_the_api_only(client, catalog):
     assert "Access-Control-Allow-Origin" not in page
 
 
+def test_unknown_and_invalid_parameters_are_reported_together(client, catalog):
+    errors = client.get(LIST_URL, {"topics": "training", "year_min": "abc"}).json()["errors"]
+    assert set(errors) == {"topics", "year_min"}
+    assert client.get(reverse("api:kind_list"), {"x": "1"}).json()["errors"] == {
+        "x": ["Unknown parameter. This endpoint takes: no parameters."]
+    }
+
+
 def test_writes_are_refused(client, catalog):
     response = client.post(LIST_URL, {}, content_type="application/json")
     assert response.status_code == 405

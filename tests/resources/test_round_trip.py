@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -191,7 +192,13 @@ def test_curators_export_upload_check_and_confirm_in_the_admin(client, catalog, 
 
     confirmed = client.post(ROUND_TRIP_URL, {"upload": report.context["upload"]})
     assert confirmed.status_code == 302
-    assert Resource.objects.get(slug="policy-guide").summary == "A better summary."
+    policy_guide = Resource.objects.get(slug="policy-guide")
+    assert policy_guide.summary == "A better summary."
+    # The resource's history says who changed what.
+    history = LogEntry.objects.get(object_id=str(policy_guide.pk))
+    assert history.user == curator
+    assert history.get_change_message() == "Changed Summary."
+    assert LogEntry.objects.count() == 1  # The resources left as they were have no entry.
     again = client.post(ROUND_TRIP_URL, {"upload": report.context["upload"]}, follow=True)
     assert "already imported" in again.content.decode()
 
