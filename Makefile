@@ -34,7 +34,11 @@ run: install
 	@echo "  Staff login: in another terminal (with the same DATABASE_URL, if you set one), run"
 	@echo "    DEBUG=1 $(BIN)/python manage.py createsuperuser"
 	@echo "  then sign in at http://$(HOST):$(PORT)/admin/"
+	@echo "  Email is queued in the outbox and printed on this console by the mail worker."
 	@echo ""
+	@# The mail worker runs beside the server and stops with it (Ctrl-C, or the server exiting).
+	$(BIN)/python manage.py run_mail_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

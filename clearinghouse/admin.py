@@ -10,9 +10,12 @@ from django.core import checks
 from django.db import models
 from django.utils.text import capfirst
 
+from audit.history import AuditHistoryMixin
 
-class ClearinghouseModelAdmin(admin.ModelAdmin):
-    """Portal-wide admin defaults: paging, no full COUNT(*) on big tables, save buttons on top."""
+
+class ClearinghouseModelAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    """Portal-wide admin defaults: paging, no full COUNT(*) on big tables, save buttons on top,
+    and the audit trail on each object's History page (audit.history)."""
 
     list_per_page = 50
     # A full COUNT(*) on every filtered changelist is slow on big tables; staff rarely need it.
@@ -53,3 +56,7 @@ class ClearinghouseModelAdmin(admin.ModelAdmin):
             text += f" {unchanged} {unchanged_noun} {unchanged_reason}."
         level = messages.SUCCESS if count else messages.WARNING
         self.message_user(request, capfirst(text), level)
+
+
+# The outbox's admin pages extend the class above (imported last: it imports this module).
+from clearinghouse import mail_admin  # noqa: E402, F401

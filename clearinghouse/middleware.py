@@ -21,3 +21,20 @@ class ContentSecurityPolicyMiddleware:
             is_admin = request.path.startswith("/admin/")
             response["Content-Security-Policy"] = self.admin_policy if is_admin else settings.CONTENT_SECURITY_POLICY
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY as the Permissions-Policy header on every response.
+
+    It turns off browser features (camera, microphone, geolocation, payment, USB and the
+    like) that no page uses, so neither an injected script nor an embedded frame can ask for them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.policy)
+        return response

@@ -6,8 +6,10 @@ This is the one place that reads the environment. Development (DEBUG=1, which
 turns every transport-security setting on.
 """
 
+import datetime
 import os
 import re
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +32,23 @@ def env_bool(name, default=False):
 def env_int(name, default):
     value = os.environ.get(name, "").strip()
     return int(value) if value else default
+
+
+def env_addresses(name):
+    """Email addresses from a comma-separated variable: `Name <a@example.org>, b@example.org`.
+
+    Returns (name, address) pairs, as Django 5.2's ADMINS and MANAGERS expect; refuses a
+    value with an entry that is not an address, so a typo never silently emails no one.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return []
+    pairs = getaddresses([value])
+    if any("@" not in address for _name, address in pairs):
+        raise ImproperlyConfigured(
+            f'{name} must be comma-separated email addresses, e.g. "Name <a@example.org>, b@example.org".'
+        )
+    return [(name_ or address, address) for name_, address in pairs]
 
 
 def env_list(name, default=()):
@@ -63,7 +82,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with staff login protection: axes lockout, TOTP two-factor (staff_auth, decision 0014).
+    "staff_auth.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,18 +94,27 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "clearinghouse.outbox_app.OutboxConfig",  # django-post-office
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "auditlog",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
     "clearinghouse",
+    "staff_auth",
     "resources",
     "pledges",
+    "audit",
     "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry it too: every response does.
+    "clearinghouse.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware, as django-cors-headers asks; it answers only under /api/ (CORS_URLS_REGEX).
     "corsheaders.middleware.CorsMiddleware",
@@ -94,11 +123,27 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session signed in with a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
+    # After authentication: puts the signed-in user on every audit trail entry of the request.
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view failing because the database is unavailable answers 503, not 500 (decision 0017).
+    "clearinghouse.database_outage.DatabaseOutageMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clearinghouse.urls"
+
+# The audit trail (django-auditlog; which models and fields: audit/registry.py; decision 0015).
+# No IP addresses: the trail records who by their login, and the public site's visitors are
+# not identified (the rate limiter keeps only keyed hashes of addresses for the same reason).
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# A changed foreign key reads "Policy → Report", not "3 → 5", and still does after the
+# related row is deleted.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 WSGI_APPLICATION = "clearinghouse.wsgi.application"
 
 TEMPLATES = [
@@ -126,6 +171,12 @@ FORM_RENDERER = "clearinghouse.forms.USWDSFormRenderer"
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable database host fails a request in seconds (a 503, decision 0017) instead of
+        # holding a worker for the minutes a TCP connect can take. ?connect_timeout= in the URL wins.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+        )
 else:
     # The zero-set-up default: a local SQLite file under var/ (git-ignored).
     (BASE_DIR / "var").mkdir(exist_ok=True)
@@ -137,6 +188,12 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Seconds a visitor (and a load balancer) is told to wait before retrying when the database is
+# unavailable: the Retry-After of the 503 page and of /readyz (decision 0017).
+DATABASE_OUTAGE_RETRY_AFTER = env_int("DATABASE_OUTAGE_RETRY_AFTER", 10)
+if not 1 <= DATABASE_OUTAGE_RETRY_AFTER <= 3600:
+    raise ImproperlyConfigured("DATABASE_OUTAGE_RETRY_AFTER must be between 1 and 3600 seconds.")
 
 # --- Cache ------------------------------------------------------------------
 # Public pages and facet counts for anonymous visitors are cached under content versions kept in
@@ -191,6 +248,40 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# django-axes counts failed logins first (and refuses locked-out ones); ModelBackend checks passwords.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Staff login protection (decision 0014) --------------------------------------------
+# After AXES_FAILURE_LIMIT failed logins for one username (from anywhere) or from one client IP
+# (for any usernames) within the cool-off, that username or IP is refused for AXES_COOLOFF_MINUTES
+# counted from the last try. Unlock sooner: manage.py axes_reset_username NAME / axes_reset_ip IP.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Every try while locked out is recorded and restarts the cool-off (the default), so a guesser
+# that keeps going stays out. A success does not wipe the count (else anyone with one valid
+# login could reset their address's count between guesses at another account).
+AXES_RESET_ON_SUCCESS = False
+# Every failed attempt is kept (not only the running count), for the admin's list.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The same client address as the pledge forms' rate limit (USE_X_FORWARDED_FOR, below).
+AXES_CLIENT_IP_CALLABLE = "staff_auth.client_ip.client_ip_for_axes"
+AXES_LOCKOUT_CALLABLE = "staff_auth.views.lockout"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# No "AXES: BEGIN ..." banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+
+# Two-factor codes are required of staff who can see pledge contacts (the "Pledge reviewers",
+# superusers) when this is on; for everyone else they stay optional.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=False)
+# The issuer shown in authenticator apps beside the staff member's username.
+OTP_TOTP_ISSUER = "Clearinghouse staff"
+# Never show a device's secret key or QR code again in the device admin once it exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # --- Internationalisation -------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -230,12 +321,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
 
 # --- Email ----------------------------------------------------------------------
-# Console in development; SMTP from the environment in production; locmem in tests.
+# Every message goes to the outbox (django-post-office's table) in the transaction that causes it,
+# and a worker (`manage.py run_mail_worker`) delivers it: decision 0013, clearinghouse/mail.py.
+# EMAIL_BACKEND in the environment names how the worker delivers: console in development, SMTP
+# (EMAIL_HOST, ...) in production. Tests deliver into mail.outbox (tests/conftest.py).
 
-EMAIL_BACKEND = env_str(
+EMAIL_BACKEND = "clearinghouse.mail.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+if EMAIL_DELIVERY_BACKEND in {EMAIL_BACKEND, "post_office.EmailBackend"}:
+    raise ImproperlyConfigured("EMAIL_BACKEND names how queued mail is delivered (e.g. SMTP), not the outbox itself.")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -244,6 +341,29 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mental Health Response Clearinghouse <no-reply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# A failed delivery is retried after EMAIL_RETRY_SECONDS, the wait doubling each time up to
+# EMAIL_RETRY_MAX_SECONDS, EMAIL_MAX_RETRIES times (the defaults: about 15 hours); then the message
+# is marked failed and staff can send it again from the admin.
+POST_OFFICE = {
+    # Where the worker delivers. DEFAULT_PRIORITY is never "now", which would send during the request.
+    "BACKENDS": {"default": EMAIL_DELIVERY_BACKEND},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": env_int("EMAIL_MAX_RETRIES", 20),
+    "RETRY_INTERVAL": datetime.timedelta(seconds=env_int("EMAIL_RETRY_SECONDS", 60)),
+    "MAX_RETRY_INTERVAL": datetime.timedelta(seconds=env_int("EMAIL_RETRY_MAX_SECONDS", 3600)),
+    # One pass delivers at most 100 messages over 5 SMTP connections, then looks again.
+    "BATCH_SIZE": 100,
+    "THREADS_PER_PROCESS": 5,
+    "BATCH_DELIVERY_TIMEOUT": 180,
+    # A log row for every attempt, sent or failed: the admin shows attempts and the last error from them.
+    "LOG_LEVEL": 2,
+    # Used on SQLite only: on PostgreSQL the workers of every app server share an advisory lock.
+    "LOCK_FILE_NAME": str(env_str("EMAIL_WORKER_LOCK_FILE") or BASE_DIR / "var" / "mail-worker"),
+    "CELERY_ENABLED": False,
+}
+# How often run_mail_worker looks for queued mail (seconds).
+EMAIL_WORKER_INTERVAL = env_int("EMAIL_WORKER_INTERVAL", 5)
 
 # --- Security -------------------------------------------------------------------
 
@@ -264,7 +384,11 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    # Preloading is hard to undo (browsers ship the list): an explicit opt-in, never a default.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # check --deploy warns whenever preload is off; off is the decision here, not an oversight.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Written out in full so a reviewer can read it. Scripts and styles come only
 # from this site; USWDS needs data: images for its icons.
@@ -283,13 +407,81 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# --- Logging --------------------------------------------------------------------
+# Browser features no page of the portal uses, turned off for every page and any embedded frame.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
+# --- Error reports ----------------------------------------------------------------
+# Who is emailed the details of a 500 (ADMINS) and of broken links (MANAGERS), e.g.
+# ADMINS="Ops team <ops@example.org>, dev@example.org". Empty: no error email is sent.
+ADMINS = env_addresses("ADMINS")
+MANAGERS = env_addresses("MANAGERS") or ADMINS
+
+# --- Logging --------------------------------------------------------------------
+# Every handler redacts private-link tokens and email addresses (clearinghouse/log_redaction.py).
+# Django's own loggers are configured here too, so none keeps a default handler without the filter.
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {
+        # A 503 (database outage, readiness probe) is logged as a warning: no error email per request.
+        "service_unavailable_is_a_warning": {"()": "clearinghouse.database_outage.ServiceUnavailableIsAWarning"},
+        "redact_secrets": {"()": "clearinghouse.log_redaction.RedactSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["redact_secrets", "require_debug_false"],
+            "reporter_class": "clearinghouse.log_redaction.RedactingExceptionReporter",
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # django.request and django.security propagate here and on to the root's console.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # Runs before the handlers above see the record: a 503 reaches them as a warning.
+        "django.request": {"filters": ["service_unavailable_is_a_warning"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Configured here so django-post-office does not add a second handler of its own (every line twice).
+        "post_office": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
 
 # --- Portal -----------------------------------------------------------------------

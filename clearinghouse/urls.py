@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("healthz", site_views.healthz, name="healthz"),
+    path("readyz", site_views.readyz, name="readyz"),
     path(
         "sitemap.xml",
         public_page(CATALOG, PLEDGES)(sitemaps.index),

@@ -1,12 +1,25 @@
-"""Site-wide views: robots.txt, the health check and the error pages in the site's style."""
+"""Site-wide views: robots.txt, the health and readiness checks and the error pages in the site's style."""
 
+import logging
+import sys
+
+from django.conf import settings
+from django.db import Error as AnyDatabaseError
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from clearinghouse import database_outage
 from clearinghouse.page_cache import public_page
+
+logger = logging.getLogger(__name__)
+
+# How long the readiness probe lets PostgreSQL take over its one trivial query.
+READINESS_STATEMENT_TIMEOUT_MS = 1000
 
 
 @public_page()
@@ -36,6 +49,35 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+@never_cache
+@require_safe
+def readyz(request):
+    """ "ok" (200) when the database answers a trivial query within a second; 503 otherwise.
+
+    For load balancers that should stop sending traffic to a server that cannot reach the
+    database, and for deployment checks. It reads no session and is never cached. A database
+    that cannot be reached at all fails after DATABASE_CONNECT_TIMEOUT seconds.
+    """
+    try:
+        check_database_answers()
+    except AnyDatabaseError as error:
+        logger.warning("Readiness check failed: %s", database_outage.describe(error))
+        response = HttpResponse("database unavailable", status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(settings.DATABASE_OUTAGE_RETRY_AFTER)
+        return response
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def check_database_answers():
+    """Run SELECT 1 on the default database, bounded by a statement timeout on PostgreSQL."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # SET LOCAL: the timeout ends with this transaction and never reaches a later request.
+            cursor.execute("SET LOCAL statement_timeout = %s", [READINESS_STATEMENT_TIMEOUT_MS])
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
@@ -45,6 +87,12 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its exception handler: a database outage raised outside a view
+    # (a middleware saving the session, say) still gets the 503 page, not "something went wrong".
+    error = sys.exc_info()[1]
+    if database_outage.is_database_unavailable(error):
+        database_outage.log_outage(request, error)
+        return database_outage.service_unavailable_response()
     # No request context: the failure may have come from a context processor or the database.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 

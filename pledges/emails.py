@@ -1,9 +1,9 @@
 """The pledge emails: built from templates/emails/pledges/<name>_subject.txt and <name>_body.txt.
 
-Services build messages inside their transaction (so a template error rolls the
-write back) and hand them to `send_after_commit`, so nobody is told about a change
-that did not happen. Deadline reminders are the exception: they are sent inside
-their transaction (see services.send_deadline_reminders).
+Services build and queue messages inside their transaction (`queue`): the message
+is written to the outbox (clearinghouse/mail.py, decision 0013) with the change, so
+it is delivered exactly when the change commits, never for a change rolled back,
+and no request waits on the mail server. The mail worker delivers it, with retries.
 
 Contact emails go to Pledge.contact_email, with Reply-To the pledge team's mailbox
 (settings.PLEDGE_REVIEW_NOTIFY_EMAILS) when set; reviewer emails go to the active
@@ -15,7 +15,6 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -36,10 +35,10 @@ def build_message(*, template_name, to, context):
     return EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=list(to))
 
 
-def send_after_commit(message):
-    """Send once the current transaction commits (at once outside a transaction); nothing on rollback."""
+def queue(message):
+    """Queue `message` in the outbox, in the caller's transaction (None: nothing to send)."""
     if message is not None:
-        transaction.on_commit(message.send)
+        message.send()
 
 
 def _contact_message(template_name, pledge, **context):

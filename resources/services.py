@@ -14,6 +14,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit import services as audit
 from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
 from resources.models import Resource, ResourcePractice
@@ -129,6 +130,14 @@ def resource_set_practices(*, resource, practices):
     ResourcePractice.objects.bulk_create(
         [ResourcePractice(resource=resource, practice=practice) for practice in sorted(wanted - existing)]
     )
+    # The tags are rows of their own, written in bulk: record the change on the resource's trail.
+    added, removed = sorted(wanted - existing), sorted(existing - wanted)
+    for operation, changed in (("add", added), ("delete", removed)):
+        if changed:
+            audit.record_change(
+                resource,
+                {"practices": {"type": "m2m", "operation": operation, "objects": [Practice(p).label for p in changed]}},
+            )
     # bulk_create sends no signal: refresh what search and the facets read, and the pages.
     refresh_search_tags([resource.pk])
     content_versions.bump(content_versions.CATALOG)

@@ -12,14 +12,17 @@
   updates are written: a change trail for bulk paths belongs there.
 """
 
+import contextlib
 import copy
 import json
 from dataclasses import dataclass, field
 
+from auditlog.context import set_actor as auditlog_actor
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
+from audit.context import acting_as
 from resources.models import Resource
 from resources.services import resource_set_practices
 
@@ -129,35 +132,42 @@ def _model_errors(resource, values):
     return []
 
 
-def apply_resource_updates(updates, *, actor=None):
+def apply_resource_updates(updates, *, actor=None, source="CSV import"):
     """Write each ResourceUpdate to its resource, in the caller's transaction; returns their pks.
 
     Only the changed fields are saved (Resource.save with update_fields, plus what save derives:
     published_at, the sunset date), and only changed term lists are replaced, so signals keep
-    search, facets and cached pages current. `actor`: the curator making the change (None from
-    the command line). The one place the round trip's changes are written and recorded: each
-    resource's admin history says who changed which columns (as resources.services records
-    bulk actions); a change trail for bulk paths is recorded here too.
+    search, facets and cached pages current. The audit trail (audit/, django-auditlog) records
+    each save and each topic or audience change through those signals, as `actor`'s (the
+    curator; None: the signed-in user of the request, if any) or labelled `source` (a command);
+    practices are recorded by resource_set_practices. Each resource's admin history also says
+    who changed which columns, as resources.services records bulk actions.
     """
     _record_history(updates, actor)
     changed_ids = []
-    for update in updates:
-        resource = update.resource
-        if update.values:
-            for name, value in update.values.items():
-                setattr(resource, name, value)
-            derived = {"published_at", "sunset_date", "updated_at"}
-            resource.save(update_fields=sorted({*update.values, *derived}))
-        elif update.terms:  # Only its terms changed: it was still changed.
-            resource.save(update_fields=["updated_at"])
-        if "topics" in update.terms:
-            resource.topics.set(update.terms["topics"])
-        if "audiences" in update.terms:
-            resource.audiences.set(update.terms["audiences"])
-        if "practices" in update.terms:
-            resource_set_practices(resource=resource, practices=update.terms["practices"])
-        changed_ids.append(resource.pk)
+    attributed = auditlog_actor(actor) if actor is not None else contextlib.nullcontext()
+    with attributed, acting_as(source):
+        for update in updates:
+            _apply(update)
+            changed_ids.append(update.resource.pk)
     return changed_ids
+
+
+def _apply(update):
+    resource = update.resource
+    if update.values:
+        for name, value in update.values.items():
+            setattr(resource, name, value)
+        derived = {"published_at", "sunset_date", "updated_at"}
+        resource.save(update_fields=sorted({*update.values, *derived}))
+    elif update.terms:  # Only its terms changed: it was still changed.
+        resource.save(update_fields=["updated_at"])
+    if "topics" in update.terms:
+        resource.topics.set(update.terms["topics"])
+    if "audiences" in update.terms:
+        resource.audiences.set(update.terms["audiences"])
+    if "practices" in update.terms:
+        resource_set_practices(resource=resource, practices=update.terms["practices"])
 
 
 def _record_history(updates, actor):

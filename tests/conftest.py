@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from clearinghouse import content_versions
+from clearinghouse.mail import deliver_queued_mail
 from tests.pledges.factories import ensure_pledge_reviewers_group
 from tests.resources.factories import ensure_curators_group, ensure_seeded_synonyms, ensure_seeded_vocabularies
 
@@ -23,10 +24,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fast_and_isolated(settings, tmp_path):
-    """A fast password hasher, uploads in a temporary folder, and email kept in mail.outbox."""
+    """A fast password hasher, uploads in a temporary folder, and email through the outbox into mail.outbox.
+
+    Email takes the production path (decision 0013): `message.send()` queues it in the outbox
+    (post_office's Email rows: what tests check as "queued"), and only the mail worker
+    (`deliver_mail()`) delivers it, here into mail.outbox (`mailoutbox`: "delivered").
+    pytest-django sets the locmem backend as EMAIL_BACKEND; this puts the outbox back in front of it.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = "clearinghouse.mail.OutboxBackend"
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+        "LOCK_FILE_NAME": str(tmp_path / "mail-worker"),
+    }
+
+
+@pytest.fixture
+def deliver_mail():
+    """Run the mail worker once (`run_mail_worker --once`): the queued mail that is due is delivered."""
+    return deliver_queued_mail
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ MANAGE_PY = settings.BASE_DIR / "manage.py"
 PROJECT_VARIABLES_PREFIXES = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_", "SITE_URL", "DATABASE_URL", "MEDIA_")
 PROJECT_VARIABLES_PREFIXES += ("STATIC_", "EMAIL_", "DEFAULT_FROM_EMAIL", "SERVER_EMAIL", "SECURE_", "UPLOAD_")
 PROJECT_VARIABLES_PREFIXES += ("TIME_ZONE", "LOG_LEVEL", "DJANGO_", "CACHE_", "PAGE_CACHE_", "CONTENT_VERSION_")
+PROJECT_VARIABLES_PREFIXES += ("ADMINS", "MANAGERS", "STAFF_2FA_", "AXES_")
 
 POSTGRES_URL = "postgres://clearinghouse:password@db.internal:5432/clearinghouse"
 
@@ -31,6 +32,7 @@ from django.conf import settings
 print(json.dumps({
     "DEBUG": settings.DEBUG,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_DELIVERY_BACKEND": settings.POST_OFFICE["BACKENDS"]["default"],
     "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DATABASE_HOST": settings.DATABASES["default"].get("HOST", ""),
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
@@ -103,7 +105,8 @@ def test_production_sends_email_by_smtp_and_uses_the_database_url():
     seen = settings_seen_by(production_environment(DATABASE_URL=POSTGRES_URL))
 
     assert seen["DEBUG"] is False
-    assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert seen["EMAIL_BACKEND"] == "clearinghouse.mail.OutboxBackend"  # queued, then the worker sends by SMTP
+    assert seen["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert seen["DATABASE_ENGINE"] == "django.db.backends.postgresql"
     assert seen["DATABASE_HOST"] == "db.internal"
     assert seen["STATICFILES_BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -116,7 +119,8 @@ def test_development_needs_no_configuration_and_prints_email_to_the_console(envi
     seen = settings_seen_by(environment)
 
     assert seen["DEBUG"] is True
-    assert seen["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert seen["EMAIL_BACKEND"] == "clearinghouse.mail.OutboxBackend"  # queued, then the worker prints it
+    assert seen["EMAIL_DELIVERY_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert seen["DATABASE_ENGINE"] == "django.db.backends.sqlite3"
 
 
@@ -169,3 +173,85 @@ def test_a_bad_cache_setting_is_refused_with_a_clear_message(variables, message)
 
     assert completed.returncode != 0
     assert message in completed.stderr
+
+
+# --- Issue 7, finding 8: HSTS preload is an opt-in; ADMINS and MANAGERS come from the environment.
+
+PRINT_SECURITY_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "SECURE_HSTS_PRELOAD": settings.SECURE_HSTS_PRELOAD,
+    "SECURE_HSTS_SECONDS": settings.SECURE_HSTS_SECONDS,
+    "ADMINS": settings.ADMINS,
+    "MANAGERS": settings.MANAGERS,
+    "STAFF_2FA_REQUIRED": settings.STAFF_2FA_REQUIRED,
+    "AXES_FAILURE_LIMIT": settings.AXES_FAILURE_LIMIT,
+    "AXES_COOLOFF_SECONDS": settings.AXES_COOLOFF_TIME.total_seconds(),
+}))
+"""
+
+
+def security_settings_seen_by(environment):
+    completed = manage(
+        "shell", "--no-imports", "--verbosity", "0", "--command", PRINT_SECURITY_SETTINGS, environment=environment
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_production_does_not_ask_for_hsts_preloading_unless_told_to():
+    default = security_settings_seen_by(production_environment(DATABASE_URL=POSTGRES_URL))
+    opted_in = security_settings_seen_by(production_environment(DATABASE_URL=POSTGRES_URL, SECURE_HSTS_PRELOAD="1"))
+
+    assert default["SECURE_HSTS_SECONDS"] == 31_536_000
+    assert default["SECURE_HSTS_PRELOAD"] is False
+    assert opted_in["SECURE_HSTS_PRELOAD"] is True
+
+
+def test_production_with_hsts_preloading_still_passes_the_deployment_checklist():
+    environment = production_environment(DATABASE_URL=POSTGRES_URL, SECURE_HSTS_PRELOAD="1")
+
+    completed = manage("check", "--deploy", "--fail-level", "WARNING", environment=environment)
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_admins_and_managers_come_from_the_environment():
+    seen = security_settings_seen_by(
+        production_environment(ADMINS="Ops Team <ops@example.org>, dev@example.org", DATABASE_URL=POSTGRES_URL)
+    )
+    with_managers = security_settings_seen_by(
+        production_environment(ADMINS="ops@example.org", MANAGERS="Editors <editors@example.org>")
+    )
+
+    assert seen["ADMINS"] == [["Ops Team", "ops@example.org"], ["dev@example.org", "dev@example.org"]]
+    assert seen["MANAGERS"] == seen["ADMINS"]
+    assert with_managers["MANAGERS"] == [["Editors", "editors@example.org"]]
+
+
+def test_without_admins_no_one_is_emailed():
+    seen = security_settings_seen_by(production_environment(DATABASE_URL=POSTGRES_URL))
+
+    assert seen["ADMINS"] == []
+
+
+def test_a_malformed_admins_value_is_refused_with_a_clear_message():
+    completed = manage("check", environment=production_environment(ADMINS="Ops Team, ops-at-example.org"))
+
+    assert completed.returncode != 0
+    assert "ADMINS must be comma-separated email addresses" in completed.stderr
+
+
+def test_staff_login_protection_is_configured_from_the_environment():
+    default = security_settings_seen_by(production_environment(DATABASE_URL=POSTGRES_URL))
+    tuned = security_settings_seen_by(
+        production_environment(STAFF_2FA_REQUIRED="1", AXES_FAILURE_LIMIT="5", AXES_COOLOFF_MINUTES="60")
+    )
+
+    assert (default["STAFF_2FA_REQUIRED"], default["AXES_FAILURE_LIMIT"], default["AXES_COOLOFF_SECONDS"]) == (
+        False,
+        10,
+        1800,
+    )
+    assert (tuned["STAFF_2FA_REQUIRED"], tuned["AXES_FAILURE_LIMIT"], tuned["AXES_COOLOFF_SECONDS"]) == (True, 5, 3600)

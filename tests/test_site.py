@@ -43,6 +43,7 @@ PUBLIC_PAGE_ARGUMENTS = {
 SKIPPED_PAGES = {
     "robots_txt": "plain text (test_robots_txt_is_plain_text_and_points_to_the_sitemap)",
     "healthz": "plain text for load balancers (test_healthz_answers_ok_as_plain_text_without_the_database)",
+    "readyz": "plain text for load balancers (tests/test_database_outage.py)",
     "sitemap_index": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
     "sitemap_section": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
     "resources:feed": "an Atom feed, not HTML",
@@ -128,7 +129,7 @@ PUBLIC_ADMIN_PAGES = {"admin:login"}
 
 # Values that satisfy the admin's URL arguments. The admin refuses a non-staff visitor before it
 # looks anything up, so these need not name real objects.
-ADMIN_ARGUMENT_SAMPLES = {"app_label": "auth", "url": "no-such-admin-page/"}
+ADMIN_ARGUMENT_SAMPLES = {"app_label": "auth", "url": "no-such-admin-page/", "content_id": "0" * 32}
 
 
 @dataclass(frozen=True)

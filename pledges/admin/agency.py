@@ -29,6 +29,20 @@ class AgencyAdmin(ClearinghouseModelAdmin):
         ("Record", {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
 
+    def may_view_on_site(self, request, agency):
+        """Whether "View on site" may open the agency's public address, which names it (issue 7, finding 7).
+
+        Only for staff who may view pledges: an agency's page is public only while its pledge
+        is, and the address alone would tell anyone else the name of an agency under review.
+        """
+        return request.user.has_perm("pledges.view_pledge")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+        if obj is not None and not self.may_view_on_site(request, obj):
+            response.context_data["has_absolute_url"] = False
+        return response
+
     def get_queryset(self, request):
         latest = Pledge.objects.filter(agency=OuterRef("pk")).order_by("-submitted_at", "-pk").values("status")[:1]
         return super().get_queryset(request).annotate(latest_pledge_status=Subquery(latest))

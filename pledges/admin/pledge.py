@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from audit.history import entries_for
 from clearinghouse.admin import ClearinghouseModelAdmin
 from clearinghouse.one_mind import Practice
 from pledges import selectors, services
@@ -133,6 +134,10 @@ class PledgeAdmin(PledgeWorkflowMixin, PledgeSearchMixin, ClearinghouseModelAdmi
         "created_at",
         "updated_at",
     )
+
+    def audit_related_entries(self, obj):
+        # The History page of a pledge also shows the changes of its four practices (verification, reports).
+        return [entries_for(PracticeProgress, obj.practices.values_list("pk", flat=True))]
 
     def get_queryset(self, request):
         return (
@@ -306,7 +311,8 @@ class PledgeAdmin(PledgeWorkflowMixin, PledgeSearchMixin, ClearinghouseModelAdmi
             else:
                 self.message_user(
                     request,
-                    "A new verification link was emailed to the new address; links sent to the old one no longer work.",
+                    "An email with a new verification link is queued for the new address; "
+                    "links sent to the old one no longer work.",
                     messages.INFO,
                 )
 

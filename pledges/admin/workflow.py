@@ -64,7 +64,8 @@ def approve_pledges(modeladmin, request, pledges):
     if approved:
         modeladmin.message_user(
             request,
-            f"{counted(approved, 'pledge')} approved; each contact was emailed the private progress link.",
+            f"{counted(approved, 'pledge')} approved; "
+            "an email with the private progress link is queued for each contact.",
             messages.SUCCESS,
         )
 
@@ -206,7 +207,7 @@ class PledgeWorkflowMixin:
         self.run_service(
             request,
             services.pledge_approve,
-            f"“{pledge.agency.name}” was approved and its contact emailed the progress link.",
+            f"“{pledge.agency.name}” was approved; an email with the progress link is queued for its contact.",
             pledge=pledge,
             actor=request.user,
         )
@@ -304,7 +305,8 @@ class PledgeWorkflowMixin:
         self.run_service(
             request,
             services.progress_link_reissue,
-            "A new progress link was emailed to the agency contact; the old link no longer works.",
+            "A new progress link was issued and an email with it is queued for the agency contact; "
+            "the old link no longer works.",
             pledge=pledge,
             actor=request.user,
         )
@@ -316,7 +318,8 @@ class PledgeWorkflowMixin:
         self.run_service(
             request,
             services.verification_link_reissue,
-            "A new verification link was emailed to the agency contact; earlier links no longer work.",
+            "A new verification link was issued and an email with it is queued for the agency contact; "
+            "earlier links no longer work.",
             pledge=pledge,
             actor=request.user,
         )

@@ -102,6 +102,10 @@ class PracticeProgress(PracticeValues, TimeStampedModel):
     def __str__(self):
         return f"{self.get_practice_display()}: {'verified' if self.verified_at else 'not verified'}"
 
+    def get_additional_data(self):
+        """Kept by the audit trail beside each change of this row: the pledge it belongs to (decision 0015)."""
+        return {"pledge_id": self.pledge_id}
+
     # Evaluation (rules.py). Bounded queries when read through pledge.practices prefetched
     # with the pledge's agency selected: the MHFA rule reads the CIT sibling from that cache.
 

@@ -70,5 +70,5 @@ def verification_link_reissue(*, pledge, actor):
         pledge.verification_nonce = new_nonce()
         pledge.verification_sent_at = timezone.now()
         pledge.save(update_fields=["verification_nonce", "verification_sent_at", "updated_at"])
-        emails.send_after_commit(emails.verification_message(pledge))
+        emails.queue(emails.verification_message(pledge))
     return pledge

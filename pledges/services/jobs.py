@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ReminderRun:
-    """What send_deadline_reminders did: `sent` [(pledge, days_before)], `failed` [(pledge, days_before, error)]."""
+    """What send_deadline_reminders did: `sent` (queued) [(pledge, days_before)], `failed` [(pledge, days, error)]."""
 
     sent: list = field(default_factory=list)
     failed: list = field(default_factory=list)
@@ -31,10 +31,11 @@ def send_deadline_reminders(*, today=None):
     Idempotent: a DeadlineReminder per (pledge, deadline, days_before) records each one,
     so running twice sends nothing twice, and extending the deadline makes them due
     again. When both are due (the job did not run for a while) only the closer one is
-    sent; the other is recorded as skipped. Each pledge has its own transaction and
-    its email is sent inside it: if sending fails the record rolls back and the next
-    run retries (a duplicate beats a reminder never sent). Failures are logged and
-    returned, not raised.
+    sent; the other is recorded as skipped. Each pledge has its own transaction, and
+    its reminder is queued in the outbox inside it: the record and the queued email
+    commit together or not at all, so a reminder is never recorded without being
+    queued, nor queued twice. The mail worker delivers it (and retries). Failures
+    are logged and returned, not raised.
     """
     today = today or timezone.localdate()
     run = ReminderRun()
@@ -74,9 +75,11 @@ def send_deadline_reminders(*, today=None):
                         )
                 prefetch_related_objects([pledge], "practices")
                 unmet = [row for row in pledge.practice_progress() if not row.verified_at]
-                emails.deadline_reminder_message(
-                    pledge, days_before=closest, days_left=days_left, unmet_practices=unmet
-                ).send()
+                emails.queue(
+                    emails.deadline_reminder_message(
+                        pledge, days_before=closest, days_left=days_left, unmet_practices=unmet
+                    )
+                )
             run.sent.append((pledge, closest))
         except Exception as error:  # One pledge's failure must not stop the others.
             logger.exception("Deadline reminder for pledge %s failed", candidate.pk)

@@ -118,7 +118,7 @@ def pledge_record_progress(
 
         for row in rows:
             if row.is_met and not row.verified_at and (row is progress or not met_before[row.practice]):
-                emails.send_after_commit(emails.practice_ready_message(row))
+                emails.queue(emails.practice_ready_message(row))
     return report
 
 
@@ -172,5 +172,5 @@ def practice_verify(*, pledge, practice, actor):
                 reason="All four practices verified.",
                 at=now,
             )
-            emails.send_after_commit(emails.completed_message(pledge))
+            emails.queue(emails.completed_message(pledge))
     return progress

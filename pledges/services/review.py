@@ -35,7 +35,7 @@ def pledge_approve(*, pledge, actor):
             reason=f"Deadline {pledge.deadline:%Y-%m-%d}.",
             at=now,
         )
-        emails.send_after_commit(emails.approved_message(pledge))
+        emails.queue(emails.approved_message(pledge))
     return pledge
 
 
@@ -53,7 +53,7 @@ def pledge_reject(*, pledge, actor, reason):
         pledge.verification_nonce = new_nonce()
         transition(pledge, Pledge.Status.REJECTED, actor=actor, actor_label=label_for(actor, ""), reason=reason)
         if pledge.email_verified_at:
-            emails.send_after_commit(emails.rejected_message(pledge))
+            emails.queue(emails.rejected_message(pledge))
     return pledge
 
 
@@ -71,7 +71,7 @@ def pledge_withdraw(*, pledge, actor=None, reason):
             pledge, Pledge.Status.WITHDRAWN, actor=actor, actor_label=label_for(actor, ACTOR_CONTACT), reason=reason
         )
         if pledge.email_verified_at:
-            emails.send_after_commit(emails.withdrawn_message(pledge, reason=reason))
+            emails.queue(emails.withdrawn_message(pledge, reason=reason))
     return pledge
 
 
@@ -101,7 +101,7 @@ def pledge_mark_lapsed(*, pledge, actor=None, today=None):
             actor_label=label_for(actor, ACTOR_SYSTEM),
             reason=f"The deadline, {pledge.deadline:%Y-%m-%d}, passed before all four practices were verified.",
         )
-        emails.send_after_commit(emails.lapsed_message(pledge))
+        emails.queue(emails.lapsed_message(pledge))
     return pledge
 
 
@@ -162,7 +162,7 @@ def pledge_extend_deadline(*, pledge, actor, new_deadline, reason, today=None):
         else:
             pledge.full_clean()
             pledge.save()
-        emails.send_after_commit(emails.deadline_extended_message(pledge, extension=extension, reinstated=reinstated))
+        emails.queue(emails.deadline_extended_message(pledge, extension=extension, reinstated=reinstated))
     return extension
 
 
@@ -182,5 +182,5 @@ def progress_link_reissue(*, pledge, actor):
         pledge.progress_link_nonce = new_nonce()
         pledge.progress_link_issued_at = timezone.now()
         pledge.save(update_fields=["progress_link_nonce", "progress_link_issued_at", "updated_at"])
-        emails.send_after_commit(emails.progress_link_message(pledge))
+        emails.queue(emails.progress_link_message(pledge))
     return pledge

@@ -194,7 +194,7 @@ def pledge_submit(*, agency_data, pledge_data):
             PledgeTransition.objects.create(
                 pledge=pledge, from_status="", to_status=pledge.status, actor=None, actor_label=ACTOR_CONTACT
             )
-            emails.send_after_commit(emails.verification_message(pledge))
+            emails.queue(emails.verification_message(pledge))
     except IntegrityError as error:
         # Another submission for the same agency committed between our checks and our insert.
         raise ValidationError(
@@ -229,7 +229,7 @@ def pledge_verify_email(*, token):
         pledge.email_verified_at = now
         pledge.verification_nonce = new_nonce()
         transition(pledge, Pledge.Status.EMAIL_VERIFIED, actor=None, actor_label=ACTOR_CONTACT, at=now)
-        emails.send_after_commit(emails.awaiting_review_message(pledge))
+        emails.queue(emails.awaiting_review_message(pledge))
     return pledge
 
 
@@ -255,7 +255,7 @@ def pledge_resend_verification(*, pledge):
             )
         pledge.verification_sent_at = now
         pledge.save(update_fields=["verification_sent_at", "updated_at"])
-        emails.send_after_commit(emails.verification_message(pledge))
+        emails.queue(emails.verification_message(pledge))
     return pledge
 
 

@@ -11,8 +11,6 @@ CSRF protection every other form on the site has.
 """
 
 import functools
-import smtplib
-import socket
 from decimal import Decimal
 
 from django.http import Http404
@@ -21,7 +19,6 @@ from django.utils.cache import patch_cache_control
 from clearinghouse.one_mind import PRACTICE_DESCRIPTIONS, Practice
 from pledges.rules import TRAINING_PRACTICES
 
-MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, socket.gaierror)
 DOCUMENT_FIELDS = {Practice.PARTNERSHIP: "agreement_document", Practice.POLICY: "policy_document"}
 
 

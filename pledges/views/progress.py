@@ -20,7 +20,6 @@ from pledges.models import InvalidTransition, Pledge, PracticeProgress, Progress
 from pledges.rules import TRAINING_PRACTICES
 from pledges.views.common import (
     DOCUMENT_FIELDS,
-    MAIL_ERRORS,
     practice_or_404,
     practice_rows,
     private_link_page,
@@ -114,10 +113,6 @@ def progress_report(request, token, practice):
             services.pledge_record_progress(pledge=pledge, practice=practice, **form.report_values())
         except ValidationError as error:
             form.add_service_errors(error)
-        except MAIL_ERRORS:
-            # The report is saved; only the note to the reviewers failed.
-            logger.exception("A progress report was saved but the reviewers could not be emailed.")
-            return report_saved(request, token, practice)
         else:
             return report_saved(request, token, practice)
     return render_progress(request, pledge, token, bound_form=form)
@@ -145,9 +140,6 @@ def progress_withdraw(request, token):
             services.pledge_withdraw(pledge=pledge, actor=None, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error.messages)
-        except MAIL_ERRORS:
-            logger.exception("A pledge was withdrawn but the confirmation email could not be sent.")
-            return withdrawn(request, token)
         else:
             return withdrawn(request, token)
     return render_progress(request, pledge, token, withdraw_form=form)

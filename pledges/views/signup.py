@@ -7,7 +7,9 @@ single-use link before the person reads the email.
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,15 +18,17 @@ from clearinghouse.one_mind import PRACTICE_DESCRIPTIONS, Practice
 from pledges import services, tokens
 from pledges.forms import PledgeForm, ResendVerificationForm
 from pledges.ratelimit import PLEDGE_SUBMISSIONS, VERIFICATION_RESENDS, RateLimiter
-from pledges.views.common import (
-    MAIL_ERRORS,
-    private_link_page,
-)
+from pledges.views.common import private_link_page
 
 logger = logging.getLogger(__name__)
 
-# What the "check your email" page may say about the pledge just submitted (agency name, email address).
-SUBMITTED_SESSION_KEY = "pledges.submitted"
+# What the "check your email" page may say about the pledge just submitted (agency name, email address),
+# kept for an hour in a signed cookie rather than the session: once a pledge commits, the request must
+# not write to the database again, or a database failure at that moment would answer "not saved, try
+# again" (503) for a pledge that was saved (decision 0017; tests/test_database_outage.py).
+SUBMITTED_COOKIE = "pledge_submitted"
+SUBMITTED_COOKIE_SALT = "pledges.views.signup.submitted"
+SUBMITTED_COOKIE_MAX_AGE = 3600
 
 
 def practice_summaries():
@@ -38,8 +42,32 @@ def render_pledge_form(request, form, *, status=200, rate_limited=False):
     return render(request, "pledges/start.html", context, status=status)
 
 
-def remember_submission(request, *, agency_name, email):
-    request.session[SUBMITTED_SESSION_KEY] = {"agency": agency_name, "email": email}
+def remember_submission(response, *, agency_name, email):
+    """Let the "check your email" page name the agency and address just used (a signed cookie, no database)."""
+    response.set_cookie(
+        SUBMITTED_COOKIE,
+        signing.dumps({"agency": agency_name, "email": email}, salt=SUBMITTED_COOKIE_SALT),
+        max_age=SUBMITTED_COOKIE_MAX_AGE,
+        path="/pledge/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def remembered_submission(request):
+    """{"agency": ..., "email": ...} from remember_submission(), or {} when absent, altered or expired."""
+    value = request.COOKIES.get(SUBMITTED_COOKIE)
+    if not value:
+        return {}
+    try:
+        submitted = signing.loads(value, salt=SUBMITTED_COOKIE_SALT, max_age=SUBMITTED_COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return {}
+    if not isinstance(submitted, dict):
+        return {}
+    return {key: str(submitted.get(key, "")) for key in ("agency", "email")}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -67,23 +95,16 @@ def pledge_start(request):
         limiter.release()  # Only pledges actually made count toward the limit.
         form.add_service_errors(error)
         return render_pledge_form(request, form)
-    except MAIL_ERRORS:
-        logger.exception("A pledge was saved but its verification email could not be sent.")
-        messages.warning(
-            request,
-            "Your pledge is saved, but we could not send the confirmation email just now. "
-            "Ask for it again below in a few minutes.",
-        )
-    else:
-        logger.info("Pledge %s submitted.", pledge.pk)
-    remember_submission(request, agency_name=form.cleaned_data["name"], email=form.cleaned_data["contact_email"])
-    return redirect("pledges:submitted")
+    logger.info("Pledge %s submitted.", pledge.pk)
+    return remember_submission(
+        redirect("pledges:submitted"), agency_name=form.cleaned_data["name"], email=form.cleaned_data["contact_email"]
+    )
 
 
 @require_safe
 def pledge_submitted(request):
     """After the pledge: check your email, or ask for the confirmation email again."""
-    submitted = request.session.get(SUBMITTED_SESSION_KEY) or {}
+    submitted = remembered_submission(request)
     form = ResendVerificationForm(initial={"email": submitted.get("email", "")})
     return render(request, "pledges/submitted.html", {"submitted": submitted, "form": form})
 
@@ -94,7 +115,7 @@ def resend_verification(request):
     if request.method != "POST":
         return redirect("pledges:submitted")
     form = ResendVerificationForm(request.POST)
-    submitted = request.session.get(SUBMITTED_SESSION_KEY) or {}
+    submitted = remembered_submission(request)
     if not form.is_valid():
         return render(request, "pledges/submitted.html", {"submitted": submitted, "form": form})
     limiter = RateLimiter(VERIFICATION_RESENDS, request)
@@ -102,12 +123,7 @@ def resend_verification(request):
         form.add_error(None, too_many_requests_message(VERIFICATION_RESENDS))
         return render(request, "pledges/submitted.html", {"submitted": submitted, "form": form}, status=429)
     email = form.cleaned_data["email"]
-    try:
-        services.pledge_resend_verification_by_email(email=email)
-    except MAIL_ERRORS:
-        logger.exception("A verification email could not be resent.")
-        messages.error(request, "We could not send the email just now. Please try again in a few minutes.")
-        return redirect("pledges:submitted")
+    services.pledge_resend_verification_by_email(email=email)
     messages.success(
         request,
         f"If a pledge waiting for confirmation was made with {email}, we have sent a new confirmation link "
@@ -161,10 +177,6 @@ def verify(request, token):
         pledge = services.pledge_verify_email(token=token)
     except tokens.PledgeLinkError as error:
         return verification_link_problem(request, error, token)
-    except MAIL_ERRORS:
-        # Confirmed and saved; only the note to the reviewers failed (they also see the review queue).
-        logger.exception("An email address was confirmed but the reviewers could not be emailed.")
-        pledge = None
     return render(request, "pledges/verify_done.html", {"pledge": pledge})
 
 
@@ -187,11 +199,7 @@ def verify_resend(request, token):
         services.pledge_resend_verification(pledge=pledge)
     except ValidationError as error:
         return verification_link_problem(request, problem, token, resend_error=" ".join(error.messages))
-    except MAIL_ERRORS:
-        logger.exception("A verification email could not be resent.")
-        return verification_link_problem(
-            request, problem, token, resend_error="We could not send the email just now. Please try again later."
-        )
-    remember_submission(request, agency_name=pledge.agency.name, email=pledge.contact_email)
     messages.success(request, "We have sent a new confirmation link. It works for 7 days.")
-    return redirect("pledges:submitted")
+    return remember_submission(
+        redirect("pledges:submitted"), agency_name=pledge.agency.name, email=pledge.contact_email
+    )

@@ -185,6 +185,7 @@ def deadline_for(approved_on, months):
 
 
 def ensure_pledge_reviewers_group():
-    """The "Pledge reviewers" group with its permissions, as pledges migration 0002 creates it."""
+    """The "Pledge reviewers" group with its permissions, as pledges migrations 0002 and 0008 create it."""
     run_data_migration("pledges.migrations.0002_pledge_reviewers_group", "create_reviewers_group")
+    run_data_migration("pledges.migrations.0008_pledge_reviewers_see_the_outbox", "grant_outbox_permissions")
     return Group.objects.get(name=PLEDGE_REVIEWERS_GROUP)

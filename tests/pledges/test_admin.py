@@ -4,6 +4,7 @@ Every status change in these tests goes through a button or action, which calls
 pledges.services; the tests check what staff see and what the data becomes.
 """
 
+import contextlib
 import datetime
 import re
 
@@ -53,9 +54,16 @@ def today():
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """`with commit():` runs the on-commit email sends, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def commit(django_capture_on_commit_callbacks, deliver_mail):
+    """`with commit():` runs the on-commit callbacks as a real commit would, then the mail worker delivers."""
+
+    @contextlib.contextmanager
+    def committing():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        deliver_mail()
+
+    return committing
 
 
 MET_VALUES = {
@@ -148,7 +156,9 @@ def test_approving_from_the_review_queue_emails_each_contact(admin_client, commi
     with commit():
         response = run_action(admin_client, REVIEW_QUEUE, "approve_selected", pledges)
 
-    assert messages_of(response) == ["2 pledges approved; each contact was emailed the private progress link."]
+    assert messages_of(response) == [
+        "2 pledges approved; an email with the private progress link is queued for each contact."
+    ]
     assert {pledge.status for pledge in Pledge.objects.all()} == {Status.APPROVED}
     assert sorted(message.to[0] for message in mailoutbox) == sorted(pledge.contact_email for pledge in pledges)
     assert response.context["cl"].result_count == 0
@@ -418,7 +428,7 @@ def test_correcting_the_email_of_an_unconfirmed_pledge_sends_a_new_link_and_revo
     with commit():
         response = admin_client.post(change_url(pledge), data, follow=True)
 
-    assert "A new verification link was emailed to the new address" in " ".join(messages_of(response))
+    assert "An email with a new verification link is queued for the new address" in " ".join(messages_of(response))
     assert [message.to for message in mailoutbox] == [["casey@springfield.example.org"]]
     with pytest.raises(LinkRevoked):
         tokens.read_verification_token(old_token)
@@ -437,7 +447,9 @@ def test_approving_from_the_change_page_sets_the_deadline_and_emails_the_contact
     assert pledge.status == Status.APPROVED
     assert pledge.deadline is not None
     assert pledge.transitions.last().actor.username == "admin"
-    assert messages_of(response) == [f"“{pledge.agency.name}” was approved and its contact emailed the progress link."]
+    assert messages_of(response) == [
+        f"“{pledge.agency.name}” was approved; an email with the progress link is queued for its contact."
+    ]
     assert [message.to for message in mailoutbox] == [[pledge.contact_email]]
 
 
@@ -469,7 +481,7 @@ def test_the_bulk_approve_action_approves_what_it_can_and_says_why_not_for_the_r
 
     assert messages_of(response) == [
         "“Unconfirmed PD” was not approved: A pledge that is submitted cannot be approved.",
-        "1 pledge approved; each contact was emailed the private progress link.",
+        "1 pledge approved; an email with the private progress link is queued for each contact.",
     ]
     ready.refresh_from_db()
     unconfirmed.refresh_from_db()
@@ -654,7 +666,7 @@ def test_reissuing_the_progress_link_emails_a_new_one_and_revokes_the_old(admin_
     with commit():
         response = admin_client.post(workflow_url("reissue_progress_link", pledge), follow=True)
 
-    assert "A new progress link was emailed" in messages_of(response)[0]
+    assert "A new progress link was issued and an email with it is queued" in messages_of(response)[0]
     assert [message.to for message in mailoutbox] == [[pledge.contact_email]]
     with pytest.raises(LinkRevoked):
         tokens.read_progress_token(old_token)

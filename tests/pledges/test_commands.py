@@ -7,9 +7,12 @@ from smtplib import SMTPException
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django.utils import timezone
 
+from clearinghouse.mail import deliver_queued_mail
 from pledges import emails
+from pledges.management.commands import send_pledge_reminders
 from pledges.models import Agency, DeadlineReminder, Pledge
 from pledges.services import DEMO_AGENCIES
 from tests.pledges.factories import AgencyFactory, UserFactory, ensure_pledge_reviewers_group, pledge_in_status
@@ -21,9 +24,12 @@ TODAY = datetime.date(2026, 3, 2)
 
 
 def run(*args):
-    """Run send_pledge_reminders; return what it printed."""
+    """Run send_pledge_reminders, then the mail worker (what it queued reaches mail.outbox); return what it printed."""
     out, err = io.StringIO(), io.StringIO()
-    call_command("send_pledge_reminders", *args, stdout=out, stderr=err)
+    try:
+        call_command("send_pledge_reminders", *args, stdout=out, stderr=err)
+    finally:
+        deliver_queued_mail()
     return out.getvalue()
 
 
@@ -63,11 +69,11 @@ def test_the_command_reminds_lapses_and_tells_the_reviewers(
         output = run("--date", TODAY.isoformat(), "-v", "2")
 
     reminded, overdue = due_pledges["reminded"], due_pledges["overdue"]
-    assert "Deadline reminders sent: 1" in output
+    assert "Deadline reminders queued: 1" in output
     assert "Springfield Police Department: 30-day reminder" in output
     assert "Pledges marked lapsed: 1" in output
     assert "Pledges awaiting review: 1" in output
-    assert "Reviewers' summary: sent to 1 reviewer" in output
+    assert "Reviewers' summary: queued for 1 reviewer" in output
     overdue.refresh_from_db()
     assert overdue.status == Status.LAPSED
     assert overdue.transitions.last().actor_label == "system"
@@ -94,7 +100,7 @@ def test_running_twice_sends_nothing_twice(due_pledges, reviewer, mailoutbox, dj
         output = run("--date", TODAY.isoformat())
 
     assert len(mailoutbox) == sent
-    assert "Deadline reminders sent: 0" in output
+    assert "Deadline reminders queued: 0" in output
     assert "Pledges marked lapsed: 0" in output
     assert "Reviewers' summary: not sent (nothing happened)" in output
     assert DeadlineReminder.objects.filter(was_sent=True).count() == 1
@@ -157,7 +163,7 @@ def test_a_dry_run_sends_and_changes_nothing_and_says_what_a_real_run_would_do(
     assert "Granite County Police Department" in output
 
     real = run("--date", TODAY.isoformat())
-    assert "Deadline reminders sent: 1" in real
+    assert "Deadline reminders queued: 1" in real
     assert "Pledges marked lapsed: 1" in real
 
 
@@ -180,16 +186,16 @@ def test_a_failed_reminder_is_reported_retried_next_time_and_exits_non_zero(
 
     monkeypatch.setattr(emails, "deadline_reminder_message", real_message)
     output = run("--date", TODAY.isoformat())
-    assert "Deadline reminders sent: 1" in output
+    assert "Deadline reminders queued: 1" in output
 
 
 def test_a_failed_summary_exits_non_zero_after_doing_the_work(reviewer, monkeypatch):
     overdue = pledge_in_status(Status.APPROVED, deadline=TODAY - datetime.timedelta(days=1))
 
     def failing(*args, **kwargs):
-        raise SMTPException("mail server unavailable")
+        raise DatabaseError("the outbox could not be written")
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", failing)
+    monkeypatch.setattr(send_pledge_reminders, "digest_message", failing)
 
     output = io.StringIO()
     with pytest.raises(CommandError, match="1 failure"):

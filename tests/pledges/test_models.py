@@ -302,7 +302,10 @@ def test_the_reviewers_group_has_the_pledge_permissions_but_cannot_delete():
     assert {"view_pledge", "add_pledge", "change_pledge", "view_pledge_contact", "export_pledges"} <= codenames
     assert {"change_agency", "view_progressreport", "change_practiceprogress", "view_pledgetransition"} <= codenames
     assert not any(codename.startswith("delete_") for codename in codenames)
-    assert set(group.permissions.values_list("content_type__app_label", flat=True)) == {"pledges"}
+    # Beyond pledges: the email outbox (decision 0013), to read messages and send them again.
+    outbox = group.permissions.filter(content_type__app_label="post_office")
+    assert set(outbox.values_list("codename", flat=True)) == {"view_email", "change_email", "view_log"}
+    assert set(group.permissions.values_list("content_type__app_label", flat=True)) == {"pledges", "post_office"}
 
 
 def test_curators_get_nothing_in_pledges():

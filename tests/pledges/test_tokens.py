@@ -97,12 +97,15 @@ def test_the_verification_link_works_for_seven_days_then_expires(clock):
     assert caught.value.pledge == pledge  # so the page can offer a new email
 
 
-def test_an_expired_link_can_be_replaced_by_resending(clock, mailoutbox, django_capture_on_commit_callbacks):
+def test_an_expired_link_can_be_replaced_by_resending(
+    clock, mailoutbox, django_capture_on_commit_callbacks, deliver_mail
+):
     pledge = pledge_in_status(Pledge.Status.SUBMITTED)
     old_token = tokens.make_verification_token(pledge)
     clock.advance(8 * DAY)
     with django_capture_on_commit_callbacks(execute=True):
         services.pledge_resend_verification(pledge=pledge)
+    deliver_mail()
     new_token = mailoutbox[-1].body.split("/pledge/verify/")[1].split("/")[0]
     with pytest.raises(tokens.LinkExpired):
         services.pledge_verify_email(token=old_token)
@@ -184,11 +187,12 @@ def test_a_tampered_progress_token_is_invalid():
         tokens.read_progress_token(tokens.make_verification_token(pledge))
 
 
-def test_reissuing_revokes_the_old_progress_link(mailoutbox, django_capture_on_commit_callbacks):
+def test_reissuing_revokes_the_old_progress_link(mailoutbox, django_capture_on_commit_callbacks, deliver_mail):
     pledge = pledge_in_status(Pledge.Status.APPROVED)
     old_token = tokens.make_progress_token(pledge)
     with django_capture_on_commit_callbacks(execute=True):
         services.progress_link_reissue(pledge=pledge, actor=ReviewerFactory())
+    deliver_mail()
     with pytest.raises(tokens.LinkRevoked) as caught:
         tokens.read_progress_token(old_token)
     assert caught.value.pledge == pledge

@@ -24,13 +24,15 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 
 @pytest.fixture
-def client(client, django_capture_on_commit_callbacks):
+def client(client, django_capture_on_commit_callbacks, deliver_mail):
     """The test client, running each POST's after-commit callbacks (the services' emails) as a commit would."""
     post = client.post
 
     def post_and_commit(*args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return post(*args, **kwargs)
+            response = post(*args, **kwargs)
+        deliver_mail()  # the mail worker's next pass: what the POST queued reaches mail.outbox
+        return response
 
     client.post = post_and_commit
     return client

@@ -7,6 +7,10 @@ are no longer approved, and the reviewers' summary goes out only when this run s
 a reminder, lapsed a pledge or failed at something, so a second run the same day
 sends nothing at all.
 
+Emails are queued in the outbox (decision 0013) in the same transaction as the record
+that they were sent, and delivered by the mail worker, which retries; "sent" below
+means queued for delivery.
+
 Exit status: 0 when everything went through; 1 (a CommandError) when any reminder,
 lapse or the summary failed, after doing everything else, so cron and monitoring
 notice. Failed reminders are retried on the next run.
@@ -127,14 +131,14 @@ class Command(BaseCommand):
                     digest_note = "not sent (no pledge reviewer has an email address)"
                     logger.warning("No pledge reviewer has an email address; the daily summary was not sent.")
                 else:
-                    message.send()
-                    digest_note = f"sent to {len(message.to)} reviewer{'s' if len(message.to) != 1 else ''}"
+                    emails.queue(message)
+                    digest_note = f"queued for {len(message.to)} reviewer{'s' if len(message.to) != 1 else ''}"
             except Exception:  # The summary failing must not hide what the run did.
                 logger.exception("The pledge reviewers' daily summary could not be sent")
                 digest_note, digest_failed = "FAILED (see the log)", True
 
         self.report(f"Pledge reminders for {today:%Y-%m-%d}:")
-        self.report(f"  Deadline reminders sent: {len(reminders.sent)}")
+        self.report(f"  Deadline reminders queued: {len(reminders.sent)}")
         for pledge, days_before in reminders.sent:
             self.detail(f"    {pledge.agency.name}: {days_before}-day reminder, deadline {pledge.deadline:%Y-%m-%d}")
         self.report(f"  Pledges marked lapsed: {len(lapses.lapsed)}")

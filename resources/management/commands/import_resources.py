@@ -4,6 +4,7 @@ import os
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -49,9 +50,16 @@ class Command(BaseCommand):
                 "a dry run lists each change). Only the slug column is then required. See export_resources."
             ),
         )
+        parser.add_argument(
+            "--actor",
+            metavar="USERNAME",
+            help="The staff login the audit trail records as having imported the resources "
+            "(default: none, labelled “import_resources command”).",
+        )
 
     def handle(self, *args, **options):
         path = options["csv_file"]
+        actor = self.staff_user(options["actor"]) if options["actor"] else None
         try:
             # Read as a stream: memory stays bounded by the import's batch size, whatever the file's size.
             with open_csv(path) as stream:
@@ -62,6 +70,8 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     progress=self.progress_bar(options, stream),
                     update_existing=options["update"],
+                    actor=actor,
+                    audit_source="import_resources command",
                 )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
@@ -108,6 +118,12 @@ class Command(BaseCommand):
             f"{count(changed, 'resource')} {would}, {unchanged} unchanged, "
             f"{count(result.created_count, 'new resource')}."
         )
+
+    def staff_user(self, username):
+        user = get_user_model().objects.filter(username=username, is_staff=True, is_active=True).first()
+        if user is None:
+            raise CommandError(f"--actor: no active staff login “{username}”.")
+        return user
 
     def progress_bar(self, options, csv_stream):
         """A tqdm bar on stderr for interactive use; none when piped, in tests or with --no-progress.
