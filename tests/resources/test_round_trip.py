@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from auditlog.models import LogEntry as AuditLogEntry
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -71,6 +72,8 @@ def test_an_unedited_export_changes_nothing(catalog):
 
 
 def test_edited_cells_and_only_they_are_applied_after_a_dry_run(catalog):
+    trail_before = AuditLogEntry.objects.count()
+    trail_before_pk = AuditLogEntry.objects.order_by("pk").last().pk
     rows = exported()
     before, times = snapshot()
     by_slug = {row["slug"]: row for row in rows}
@@ -111,6 +114,12 @@ def test_edited_cells_and_only_they_are_applied_after_a_dry_run(catalog):
     policy_guide = Resource.objects.get(slug="policy-guide")
     assert policy_guide.published_at is not None  # Published through save(): what it derives is set.
     assert Resource.objects.filter(slug="cit-curriculum", topics__slug="legislation").exists()
+    # The trail has the edits (labelled with the import as their source, no one being signed in).
+    cit = Resource.objects.get(slug="cit-curriculum")
+    cit_entries = AuditLogEntry.objects.get_for_object(cit).filter(pk__gt=trail_before_pk)
+    assert any(entry.changes.get("title") == ["CIT curriculum", "CIT curriculum, 2nd edition"] for entry in cit_entries)
+    assert any("topics" in entry.changes for entry in cit_entries)
+    assert AuditLogEntry.objects.count() > trail_before
 
 
 def test_only_the_columns_present_are_updated(catalog):
@@ -149,6 +158,7 @@ def test_without_update_an_existing_slug_is_still_refused(catalog):
 
 
 def test_the_commands_export_and_update_with_a_dry_run_report(catalog, tmp_path, capsys):
+    UserFactory(username="curator-cli", is_staff=True)
     path = tmp_path / "resources.csv"
     call_command("export_resources", str(path))
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
@@ -160,8 +170,14 @@ def test_the_commands_export_and_update_with_a_dry_run_report(catalog, tmp_path,
     assert f"({rows[0]['slug']}) would change:" in output
     assert "publisher: " in output
     assert "1 resource would change, 2 unchanged, 0 new resources." in output
-    call_command("import_resources", str(path), "--update")
-    assert Resource.objects.get(slug=rows[0]["slug"]).publisher == "Edited publisher"
+    last_entry = AuditLogEntry.objects.order_by("pk").last().pk
+    call_command("import_resources", str(path), "--update", "--actor", "curator-cli")
+    edited = Resource.objects.get(slug=rows[0]["slug"])
+    assert edited.publisher == "Edited publisher"
+    trail = AuditLogEntry.objects.filter(pk__gt=last_entry).get()  # One entry: the one change.
+    assert trail.object_pk == str(edited.pk)
+    assert trail.actor.username == "curator-cli"
+    assert trail.changes["publisher"][1] == "Edited publisher"
     path.write_text("slug,year_published\ncit-curriculum,abc\n", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("import_resources", str(path), "--update")
@@ -190,6 +206,7 @@ def test_curators_export_upload_check_and_confirm_in_the_admin(client, catalog, 
     assert "Nothing has been saved" in page
     assert Resource.objects.get(slug="policy-guide").summary != "A better summary."
 
+    last_entry = AuditLogEntry.objects.order_by("pk").last().pk
     confirmed = client.post(ROUND_TRIP_URL, {"upload": report.context["upload"]})
     assert confirmed.status_code == 302
     policy_guide = Resource.objects.get(slug="policy-guide")
@@ -199,6 +216,11 @@ def test_curators_export_upload_check_and_confirm_in_the_admin(client, catalog, 
     assert history.user == curator
     assert history.get_change_message() == "Changed Summary."
     assert LogEntry.objects.count() == 1  # The resources left as they were have no entry.
+    # And the audit trail has the change, by the curator, with the old and new values.
+    trail = AuditLogEntry.objects.filter(pk__gt=last_entry).get()  # Only the edited resource has one.
+    assert trail.object_pk == str(policy_guide.pk)
+    assert trail.actor == curator
+    assert trail.changes == {"summary": ["A short plain-text summary of the resource.", "A better summary."]}
     again = client.post(ROUND_TRIP_URL, {"upload": report.context["upload"]}, follow=True)
     assert "already imported" in again.content.decode()
 
