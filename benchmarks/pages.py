@@ -103,6 +103,8 @@ class SiteFacts:
     common_word_share: float
     years: tuple = (1995, 2025)
     practices: list = field(default_factory=lambda: list(Practice.values))
+    # (published_at ISO, title, id) of sampled published resources: where deep API pages start.
+    resource_keys: list = field(default_factory=list)
 
     @property
     def catalog_pages(self):
@@ -133,7 +135,10 @@ class SiteFacts:
             matching = published.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word))
             shares[word] = matching.count() / max(1, len(slugs))
         common_word = max(shares, key=shares.get)
+        # Random resources anywhere in the catalog's newest-first order: the API's deep pages start after them.
+        keys = list(published.order_by("?").values_list("published_at", "title", "id")[:sample])
         return cls(
+            resource_keys=[(published_at.isoformat(), title, pk) for published_at, title, pk in keys],
             published_slugs=slugs[:sample],
             published_count=len(slugs),
             kinds=list(ResourceKind.objects.values_list("slug", flat=True)),
@@ -300,6 +305,31 @@ def sitemap_file_paths(sitemap_path, count):
     return [f"{sitemap_path}{separator}v={number}" for number in range(1, count + 1)]
 
 
+def api_first_page_paths(facts, count, rng):
+    """The API's resource list, first pages: filters as on the catalog page, page sizes and sorts."""
+
+    def make(rng):
+        params = _catalog_filters(rng, facts, rng.choice((0, 1, 1, 2)))
+        if rng.random() < 0.2:
+            params.append(("sort", rng.choice(SORTS)))
+        params.append(("page_size", rng.choice((20, 50, 50, 100))))
+        return _with_query("/api/v1/resources/", params)
+
+    return _distinct(make, count, rng)
+
+
+def api_deep_page_paths(facts, count, rng):
+    """The API's resource list (newest first, 50 a page), each page starting after a random resource:
+    on average half way down the catalog, page 1,000 of 100,000 resources."""
+    from api.pagination import KeysetOrder
+    from api.views import RESOURCE_ORDERS
+    from resources.filters import SortOrder
+
+    order: KeysetOrder = RESOURCE_ORDERS[SortOrder.NEWEST]
+    keys = facts.resource_keys[:count]
+    return [_with_query("/api/v1/resources/", [("cursor", order.encode(list(key)))]) for key in keys]
+
+
 COLD_PAGES = (
     # key, name, address generator, p95 target (ms)
     ("home", "home", home_paths, 100),
@@ -311,6 +341,9 @@ COLD_PAGES = (
     ("word", "search, word in most resources", common_word_paths, 400),
     ("feed", "feeds /resources/feed/", feed_paths, 150),
     ("agency", "agency page", agency_paths, None),  # no target in issue 6: for information
+    # Issue 8 asks for these numbers, without a target: for information.
+    ("api", "API /api/v1/resources/, first page", api_first_page_paths, None),
+    ("apideep", "API /api/v1/resources/, deep cursor page", api_deep_page_paths, None),
 )
 SITEMAP_P95_MS = 300
 WARM_RATIO = 0.30

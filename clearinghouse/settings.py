@@ -8,6 +8,7 @@ turns every transport-security setting on.
 
 import datetime
 import os
+import re
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -98,11 +99,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "auditlog",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "clearinghouse",
     "staff_auth",
     "resources",
     "pledges",
     "audit",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +116,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry it too: every response does.
     "clearinghouse.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks; it answers only under /api/ (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     "clearinghouse.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -504,3 +512,55 @@ PLEDGE_REVIEW_NOTIFY_EMAILS = env_list("PLEDGE_REVIEW_NOTIFY_EMAILS")
 # address to X-Forwarded-For: the rightmost entry is then used. Otherwise REMOTE_ADDR is used, and
 # behind a proxy every visitor would share one limit.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", default=False)
+
+# --- Open data: the public API (/api/v1/) and the data page (decision 0019) -------------------
+
+# The licence the catalog and the roster are published under, as the data page and the API state it.
+OPEN_DATA_LICENCE_NAME = env_str("OPEN_DATA_LICENCE_NAME", "Creative Commons Attribution 4.0 International (CC BY 4.0)")
+OPEN_DATA_LICENCE_URL = env_str("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+# Requests a minute one anonymous client (one IP address) may make to /api/v1/ before it is answered
+# 429 with Retry-After; "off" for no limit (the benchmark). Counted in the cache: with the default
+# per-process memory cache each gunicorn worker counts on its own (a client may get up to workers x
+# this), with CACHE_URL every process shares one count.
+API_ANON_RATE = env_str("API_ANON_RATE", "120/minute")
+if API_ANON_RATE != "off" and not re.fullmatch(r"\d+/(second|minute|hour|day)", API_ANON_RATE):
+    raise ImproperlyConfigured('API_ANON_RATE must be like "120/minute" (second, minute, hour or day) or "off".')
+
+REST_FRAMEWORK = {
+    # Public, read-only and anonymous: no sessions, so no CSRF and no per-user answers to cache.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    # JSON only: the human documentation is /api/ and the interactive reference /api/v1/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_THROTTLE_CLASSES": [] if API_ANON_RATE == "off" else ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": None if API_ANON_RATE == "off" else API_ANON_RATE},
+    # The client's address for the rate limit: REMOTE_ADDR, or the rightmost X-Forwarded-For entry
+    # behind one trusted proxy (the same rule as the pledge forms' limit, USE_X_FORWARDED_FOR).
+    "NUM_PROXIES": 1 if USE_X_FORWARDED_FOR else 0,
+    "EXCEPTION_HANDLER": "api.errors.json_error_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mental Health Response Clearinghouse API",
+    "DESCRIPTION": (
+        "Read-only open data: the published resource catalog, its vocabularies, the public roster of "
+        "One Mind Campaign agencies and summary statistics. No key is needed. See /api/ for a guide."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "LICENSE": {"name": OPEN_DATA_LICENCE_NAME, "url": OPEN_DATA_LICENCE_URL},
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Cross-origin GETs from any site (browser apps of researchers and other clearinghouses), under /api/ only.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api import pages as open_data_views
 from clearinghouse import sitemaps
 from clearinghouse import views as site_views
 from clearinghouse.content_versions import CATALOG, PLEDGES
@@ -20,6 +21,9 @@ urlpatterns = [
     path("", resource_views.home, name="home"),
     path("resources/", include("resources.urls")),
     path("pledge/", include("pledges.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/", open_data_views.api_guide, name="api_guide"),
+    path("data/", open_data_views.data_page, name="data"),
     path("admin/", admin.site.urls),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("healthz", site_views.healthz, name="healthz"),

@@ -143,7 +143,7 @@ class RosterFilterSet(django_filters.FilterSet):
             queryset = queryset.filter(sworn_officers__lte=band.maximum)
         return queryset
 
-    def filter_year(self, queryset, name, value):
+    def filter_year(self, queryset, name, value: int):
         # "Pledged on" is the approval date: the day the agency joined the roster and its window began.
         return queryset.filter(roster_approved_at__year=int(value))
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from api.exports import roster_json
 from pledges import views
 
 app_name = "pledges"
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("agencies/", views.roster, name="roster"),
     path("agencies.csv", views.roster_csv, name="roster_csv"),
+    path("agencies.json", roster_json, name="roster_json"),
     path("agencies/<slug:slug>/", views.agency_detail, name="agency"),
     path("agencies/<slug:slug>/badge.svg", views.agency_badge, name="badge"),
     path("agencies/<slug:slug>/certificate/", views.agency_certificate, name="certificate"),

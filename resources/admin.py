@@ -22,6 +22,7 @@ from clearinghouse.admin import ClearinghouseModelAdmin, PlainTextModelForm
 from clearinghouse.one_mind import Practice
 from resources import services
 from resources.models import Audience, Resource, ResourceKind, SearchSynonym, Topic
+from resources.roundtrip_admin import RoundTripAdminMixin
 
 # --- Resources ------------------------------------------------------------------
 
@@ -129,7 +130,7 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(ClearinghouseModelAdmin):
+class ResourceAdmin(RoundTripAdminMixin, ClearinghouseModelAdmin):
     form = ResourceAdminForm
     list_display = ("title", "kind", "year", "status", "featured", "updated_at")
     list_filter = ("status", "kind", "featured", "topics", "audiences", PracticeListFilter, YearListFilter)
@@ -140,7 +141,7 @@ class ResourceAdmin(ClearinghouseModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("topics", "audiences", "superseded_by")
     readonly_fields = ("file_size_display", "published_at", "created_at", "updated_at")
-    actions = ("publish", "archive", "feature", "unfeature")
+    actions = ("publish", "archive", "feature", "unfeature", "export_for_editing")
 
     def get_fieldsets(self, request, obj=None):
         # Resolution details stay open for resolutions and fold away for everything else.

@@ -16,6 +16,8 @@ from django import forms
 from django.db import connections, models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from clearinghouse.forms import USWDSFormMixin
 from clearinghouse.one_mind import Practice
@@ -52,6 +54,7 @@ class ResolutionStatus(models.TextChoices):
     EXPIRED = "no", "Expired"
 
 
+@extend_schema_field(OpenApiTypes.INT)  # For the API's OpenAPI schema (api/, decision 0019).
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
@@ -145,14 +148,14 @@ class ResourceFilterSet(django_filters.FilterSet):
     # Many-to-many filters use subqueries, not joins, so results need no DISTINCT.
     # Many-to-many filters use subqueries, not joins, so results need no DISTINCT. On PostgreSQL
     # they test the facet arrays on the row instead (GIN indexes; combined as bitmaps).
-    def filter_topic(self, queryset, name, value):
+    def filter_topic(self, queryset, name, value: str):  # The hint types the API schema's slugs.
         if not value:
             return queryset
         if self.uses_facet_arrays:
             return queryset.filter(FacetArrayOverlaps("facet_topic_ids", [term.pk for term in value]))
         return queryset.filter(pk__in=Resource.topics.through.objects.filter(topic__in=value).values("resource_id"))
 
-    def filter_audience(self, queryset, name, value):
+    def filter_audience(self, queryset, name, value: str):
         if not value:
             return queryset
         if self.uses_facet_arrays:

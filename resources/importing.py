@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from audit.services import record_changes
 from clearinghouse import content_versions
 from clearinghouse.one_mind import Practice
+from resources import updating
 from resources.models import Audience, Resource, ResourceKind, ResourcePractice, Topic
 from resources.search.documents import refresh_facet_arrays, search_tags_text
 from resources.search.suggestions import add_search_words
@@ -86,6 +87,8 @@ class ImportRow:
     errors: list = field(default_factory=list)
     # The unsaved Resource built from `fields`, as the model's rules validated it.
     resource: Resource | None = None
+    # With update_existing, a row naming an existing resource: what it changes (updating.ResourceUpdate).
+    update: object = None
 
     @property
     def is_valid(self):
@@ -107,10 +110,25 @@ class ImportResult:
     invalid_rows: list = field(default_factory=list)
     created_ids: list = field(default_factory=list)
     dry_run: bool = False
+    # With update_existing: one UpdatedRow per valid row naming an existing resource (changes may be
+    # empty), also for a dry run; and the ids of the resources changed (empty for a dry run).
+    updated_rows: list = field(default_factory=list)
+    updated_ids: list = field(default_factory=list)
+    created_count: int = 0  # rows that create (or, for a dry run, would create) a resource
 
     @property
     def valid_count(self):
         return self.checked_count - len(self.invalid_rows)
+
+
+@dataclass
+class UpdatedRow:
+    """A row that updates an existing resource: its number, slug, title and {column: [old, new]}."""
+
+    row_number: int
+    slug: str
+    title: str
+    changes: dict
 
 
 def normalise_column_name(name):
@@ -350,7 +368,7 @@ def _is_blank(cells):
     return not any(cell.strip() for cell in cells)
 
 
-def _read_header(records):
+def _read_header(records, required=REQUIRED_COLUMNS):
     """The normalised column names of the header row (row 1), checked."""
     first = next(records, None)
     # A blank first row with nothing after it: the file is empty. (Anything after it is
@@ -361,7 +379,7 @@ def _read_header(records):
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         raise ImportFileError(f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(COLUMNS)}.")
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    missing = [column for column in required if column not in header]
     if missing:
         raise ImportFileError(f"Required column(s) missing: {', '.join(missing)}. The header row is row 1.")
     duplicated = sorted({name for name in header if name and header.count(name) > 1})
@@ -370,43 +388,125 @@ def _read_header(records):
     return header
 
 
-def _check_record(row_number, cells, header, *, default_status, vocabularies):
+def _check_record(row_number, cells, header, *, default_status, vocabularies, existing=None):
     named_cells = {name: cell for name, cell in zip(header, cells, strict=False) if name}
     if not _is_blank(cells[len(header) :]):
         row = ImportRow(row_number=row_number, title=named_cells.get("title", "").strip())
         row.errors.append(f"More cells than there are columns in the header row ({len(header)}).")
         return row
+    if existing is not None:
+        row = ImportRow(row_number=row_number)
+        return updating.check_update_row(row, named_cells, existing, parse=_parse_cell, **vocabularies)
     return _validate_row(row_number, named_cells, default_status=default_status, **vocabularies)
 
 
-def _checked_batches(source, *, default_status, progress, description):
+def _parse_cell(column, value, errors, *, kinds, topics, audiences):
+    """A cell of an update row as the model's value (errors appended): the same rules as a new row's."""
+    if column in ("title", "summary") and not value:
+        errors.append(f"{column}: missing.")
+    elif column == "kind":
+        kind = kinds.find(value) if value else None
+        if kind is None:
+            errors.append(f"Unknown kind “{value}”." if value else "kind: missing.")
+        return kind
+    elif column in ("topics", "audiences"):
+        return _lookup_terms(value, topics if column == "topics" else audiences, errors)
+    elif column == "practices":
+        return _parse_practices(value, errors)
+    elif column == "partners":
+        return "\n".join(_split_list(value))
+    elif column in ("year_published", "year_adopted"):
+        return _parse_year(value, column, errors)
+    elif column == "external_url" and value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            errors.append(f"external_url: “{value}” is not a valid web address (it should start with https://).")
+    elif column == "status":
+        for status in updating.UPDATABLE_STATUSES:
+            if value.lower() in (status.value, status.label.lower()):
+                return status.value
+        allowed = ", ".join(status.value for status in updating.UPDATABLE_STATUSES)
+        errors.append(f"status: “{value}” is not a status; use {allowed}.")
+        return None
+    return value
+
+
+def _existing_for_update(raw_records, header, first_row_for_slug):
+    """{slug: Resource} of the resources the rows name, ready for check_update_row: one query and prefetches."""
+    slug_index = header.index("slug")
+    slugs = {cells[slug_index].strip() for _number, cells in raw_records if len(cells) > slug_index}
+    slugs = {slug for slug in slugs if slug} - first_row_for_slug.keys()
+    if not slugs:
+        return {}
+    resources = updating.export_queryset(Resource.objects.filter(slug__in=slugs))
+    return {resource.slug: resource for resource in resources}
+
+
+def _check_batch(raw_records, header, *, default_status, vocabularies, update_existing, first_row_for_slug, updated):
+    """Validate a batch of (row number, cells); rows naming an existing resource are updates when asked."""
+    existing = _existing_for_update(raw_records, header, first_row_for_slug) if update_existing else {}
+    rows = []
+    slug_index = header.index("slug") if "slug" in header else None
+    for row_number, cells in raw_records:
+        slug = cells[slug_index].strip() if slug_index is not None and len(cells) > slug_index else ""
+        resource = existing.get(slug)
+        if resource is not None and slug in updated:
+            row = ImportRow(row_number=row_number, title=resource.title)
+            row.errors.append(f"slug: “{slug}” is also updated by row {updated[slug]}.")
+            rows.append(row)
+            continue
+        if resource is not None:
+            updated[slug] = row_number
+        rows.append(
+            _check_record(
+                row_number, cells, header, default_status=default_status, vocabularies=vocabularies, existing=resource
+            )
+        )
+    _check_slugs([row for row in rows if row.update is None], first_row_for_slug)
+    return rows
+
+
+def _checked_batches(source, *, default_status, progress, description, update_existing=False):
     """Validate every data row of CSV `source` (text or a text stream); yield them IMPORT_BATCH_SIZE at a time.
 
     Blank rows are skipped. Raises ImportFileError when the file as a whole is unusable,
     which may be found only partway through (bytes that are not UTF-8, a broken quote).
+    With `update_existing`, only the slug column is required (rows naming an existing resource
+    change just the columns present) and such rows carry their update (ImportRow.update).
     """
     stream = io.StringIO(source) if isinstance(source, str) else source
     records = _records(stream)
-    header = _read_header(records)
+    header = _read_header(records, ("slug",) if update_existing else REQUIRED_COLUMNS)
     vocabularies = {
         "kinds": _Vocabulary(ResourceKind.objects.all(), "kind"),
         "topics": _Vocabulary(Topic.objects.all(), "topic"),
         "audiences": _Vocabulary(Audience.objects.all(), "audience"),
     }
-    first_row_for_slug = {}
+    first_row_for_slug, updated = {}, {}
     batch = []
     any_rows = False
+
+    def checked(raw_records):
+        return _check_batch(
+            raw_records,
+            header,
+            default_status=default_status,
+            vocabularies=vocabularies,
+            update_existing=update_existing,
+            first_row_for_slug=first_row_for_slug,
+            updated=updated,
+        )
+
     for row_number, cells in _with_progress(progress, records, description):
         if _is_blank(cells):
             continue
-        batch.append(_check_record(row_number, cells, header, default_status=default_status, vocabularies=vocabularies))
+        batch.append((row_number, cells))
         if len(batch) >= IMPORT_BATCH_SIZE:
-            _check_slugs(batch, first_row_for_slug)
-            yield batch
+            yield checked(batch)
             any_rows, batch = True, []
     if batch:
-        _check_slugs(batch, first_row_for_slug)
-        yield batch
+        yield checked(batch)
     elif not any_rows:
         raise ImportFileError("The file has a header row but no resources.")
 
@@ -513,6 +613,7 @@ def import_resources(
     skip_invalid=False,
     dry_run=False,
     progress=None,
+    update_existing=False,
     actor=None,
     audit_source="CSV import",
 ):
@@ -528,25 +629,46 @@ def import_resources(
     Every resource created is recorded in the audit trail as created by `actor` (the
     curator; None takes the signed-in user of the current request), or, with no user,
     labelled `audit_source`.
+
+    `update_existing` (the curators' round trip, resources/updating.py): a row whose slug names an
+    existing resource updates it, with only the columns present and the cells that differ; the
+    result lists each such row's changes (`updated_rows`, for a dry run too), and the trail records
+    each change as `actor`'s (or `audit_source`'s).
     """
     result = ImportResult(dry_run=dry_run)
     publication_clock = _PublicationClock()
     description = "Checking rows" if dry_run else "Importing rows"
     with transaction.atomic():
-        batches = _checked_batches(source, default_status=default_status, progress=progress, description=description)
+        batches = _checked_batches(
+            source,
+            default_status=default_status,
+            progress=progress,
+            description=description,
+            update_existing=update_existing,
+        )
         # Closed at once on an error, so the progress bar is cleared before the error is shown.
         with closing(batches):
             for batch in batches:
                 result.checked_count += len(batch)
                 result.invalid_rows.extend(row.reported() for row in batch if not row.is_valid)
                 # Once a row is bad (and bad rows are not skipped) nothing will be kept: only check the rest.
+                new_rows = [row for row in batch if row.is_valid and row.update is None]
+                updates = [row for row in batch if row.is_valid and row.update is not None]
+                result.created_count += len(new_rows)
+                result.updated_rows.extend(
+                    UpdatedRow(row.row_number, row.update.resource.slug, row.title, row.update.changes)
+                    for row in updates
+                )
                 if skip_invalid or not result.invalid_rows:
                     result.created_ids.extend(
-                        _write_batch(
-                            [row for row in batch if row.is_valid], publication_clock, actor=actor, source=audit_source
-                        )
+                        _write_batch(new_rows, publication_clock, actor=actor, source=audit_source)
+                    )
+                    changed = [row.update for row in updates if row.update.changes]
+                    result.updated_ids.extend(
+                        updating.apply_resource_updates(changed, actor=actor, source=audit_source)
                     )
         if dry_run or (result.invalid_rows and not skip_invalid):
             transaction.set_rollback(True)
             result.created_ids = []
+            result.updated_ids = []
     return result

@@ -115,6 +115,9 @@ def resource_list(request):
         "clear_filters_url": url_with_query(list_url, QueryDict(), q=search_query or None),
         "feed_url": url_with_query(reverse("resources:feed"), request.GET, page=None, format=None, sort=None),
         "feed_title": filterset.describe(),
+        # Every page of these results as a file (api/exports.py): same parameters, without the page.
+        "export_csv_url": url_with_query(reverse("resources:export", args=["csv"]), request.GET, page=None),
+        "export_json_url": url_with_query(reverse("resources:export", args=["json"]), request.GET, page=None),
         "invalid_fields": [
             (filterset.form[name].label if name in filterset.form.fields else "Filters", errors)
             for name, errors in filterset.form.errors.items()

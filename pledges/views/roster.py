@@ -133,6 +133,7 @@ def roster(request):
             for name, errors in (filterset.form.errors.items() if filterset.is_bound else ())
         ],
         "csv_url": url_with_query(reverse("pledges:roster_csv"), request.GET, page=None),
+        "json_url": url_with_query(reverse("pledges:roster_json"), request.GET, page=None),
     }
     return render(request, "pledges/roster.html", context)
 

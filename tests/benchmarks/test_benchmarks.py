@@ -32,6 +32,10 @@ FACTS = pages.SiteFacts(
     roster_words=["Springfield", "Sheriff’s", "County", "University"],
     common_word="training",
     common_word_share=0.9,
+    resource_keys=[
+        (f"2024-01-01T00:{number // 60 % 60:02}:{number % 60:02}+00:00", f"Resource {number}", number)
+        for number in range(3000)
+    ],
 )
 COLD_PAGE_VIEWS = {
     "home": "home",
@@ -43,6 +47,8 @@ COLD_PAGE_VIEWS = {
     "word": "resources:list",
     "feed": "resources:feed",
     "agency": "pledges:agency",
+    "api": "api:resource_list",
+    "apideep": "api:resource_list",
 }
 
 

@@ -43,6 +43,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
         parser.add_argument(
+            "--update",
+            action="store_true",
+            help=(
+                "Rows whose slug names an existing resource update it (only the columns in the file; "
+                "a dry run lists each change). Only the slug column is then required. See export_resources."
+            ),
+        )
+        parser.add_argument(
             "--actor",
             metavar="USERNAME",
             help="The staff login the audit trail records as having imported the resources "
@@ -61,6 +69,7 @@ class Command(BaseCommand):
                     skip_invalid=options["skip_invalid"],
                     dry_run=options["dry_run"],
                     progress=self.progress_bar(options, stream),
+                    update_existing=options["update"],
                     actor=actor,
                     audit_source="import_resources command",
                 )
@@ -76,6 +85,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"Row {row.row_number}{title}: {reason}")
         valid_count = result.valid_count
         summary = f"{count(result.checked_count, 'row')} checked: {valid_count} valid, {len(invalid)} invalid."
+        if options["update"]:
+            self.report_updates(result, dry_run=options["dry_run"])
         if options["dry_run"]:
             self.stdout.write(f"{summary} Dry run: nothing was saved.")
             if invalid:
@@ -87,7 +98,26 @@ class Command(BaseCommand):
                 f"or use --skip-invalid to import the {count(valid_count, 'valid row')}."
             )
         skipped = f" Skipped {count(len(invalid), 'invalid row')}." if invalid else ""
-        self.stdout.write(self.style.SUCCESS(f"Imported {count(len(result.created_ids), 'resource')}.{skipped}"))
+        updated = f" Updated {count(len(result.updated_ids), 'resource')}." if options["update"] else ""
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {count(len(result.created_ids), 'resource')}.{updated}{skipped}")
+        )
+
+    def report_updates(self, result, *, dry_run):
+        """Each updated row's changes, column by column (what a dry run would do)."""
+        would = "would change" if dry_run else "changed"
+        for row in result.updated_rows:
+            if not row.changes:
+                continue
+            self.stdout.write(f"Row {row.row_number} ({row.slug}) {would}:")
+            for column, (old, new) in row.changes.items():
+                self.stdout.write(f"  {column}: {old!r} → {new!r}")
+        changed = sum(1 for row in result.updated_rows if row.changes)
+        unchanged = len(result.updated_rows) - changed
+        self.stdout.write(
+            f"{count(changed, 'resource')} {would}, {unchanged} unchanged, "
+            f"{count(result.created_count, 'new resource')}."
+        )
 
     def staff_user(self, username):
         user = get_user_model().objects.filter(username=username, is_staff=True, is_active=True).first()
