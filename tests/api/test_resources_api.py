@@ -261,7 +261,7 @@ def test_control_characters_in_a_search_are_cleaned_as_on_the_catalog_page(clien
     response = client.get(LIST_URL, {"q": "crisis\x00\x0c"})
     assert response.status_code == 200
     results = response.json()["results"]
-    assert [item["title"] for item in results] == ["Crisis intervention team curriculum"]
+    assert "Crisis intervention team curriculum" in [item["title"] for item in results]
     assert results == client.get(LIST_URL, {"q": "crisis"}).json()["results"]
 
 
