@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 # How many times the default number of examples each profile runs.
 PROFILE_FACTORS = {"clearinghouse": 1, "explore": 10, "quick": 0.1}
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "clearinghouse")
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or "clearinghouse"
 
 settings.register_profile(
     "clearinghouse",

@@ -324,7 +324,9 @@ def public_content():
     training = TopicFactory(slug="training", name="Training")
     guide = ResourceFactory(title="Crisis response guide", topics=[training], practices=[Practice.CIT])
     ResourceFactory(title="Model policy", practices=[Practice.POLICY])
-    Resource.objects.filter(pk=guide.pk).update(title="Crisis\x0cresponse\x01guide", summary="Page\x0c\x00two")
+    Resource.objects.filter(pk=guide.pk).update(
+        title="Crisis\x0cresponse\x01guide", summary="Page\x0ctwo\x01"
+    )  # PostgreSQL cannot store NUL at all
     pledge = pledge_in_status(Pledge.Status.APPROVED, agency__name="Springfield Police Department")
     Agency.objects.filter(pk=pledge.agency_id).update(name="Springfield\x0cPolice\x01Department")
     return guide
