@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clearinghouse",
     "resources",
     "pledges",
+    "linkcheck",
 ]
 
 MIDDLEWARE = [

@@ -187,6 +187,29 @@ class ResolutionInForceListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LinkHealthListFilter(admin.SimpleListFilter):
+    """What the nightly link check (linkcheck app) last found for the resource's external URL."""
+
+    title = "link health"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        from linkcheck.models import LinkCheck
+
+        return [*LinkCheck.State.choices, ("unchecked", "Not checked yet")]
+
+    def queryset(self, request, queryset):
+        from linkcheck.models import LinkCheck
+
+        if self.value() is None:
+            return queryset
+        if self.value() == "unchecked":
+            return queryset.exclude(external_url="").filter(link_check__isnull=True)
+        if self.value() not in LinkCheck.State.values:
+            raise IncorrectLookupParameters(f"Unknown link health {self.value()!r}")
+        return queryset.filter(link_check__state=self.value())
+
+
 class ReviewAdminMixin:
     """The review columns, the one-click "reviewed, still current" button and action, shared by both lists."""
 
@@ -227,7 +250,17 @@ class ReviewAdminMixin:
 @admin.register(Resource)
 class ResourceAdmin(ReviewAdminMixin, ClearinghouseModelAdmin):
     form = ResourceAdminForm
-    list_display = ("title", "kind", "year", "status", "featured", "resolution_status", "review_due", "updated_at")
+    list_display = (
+        "title",
+        "kind",
+        "year",
+        "status",
+        "featured",
+        "resolution_status",
+        "review_due",
+        "link_health",
+        "updated_at",
+    )
     list_filter = (
         "status",
         "kind",
@@ -238,8 +271,9 @@ class ResourceAdmin(ReviewAdminMixin, ClearinghouseModelAdmin):
         YearListFilter,
         ReviewDueListFilter,
         ResolutionInForceListFilter,
+        LinkHealthListFilter,
     )
-    list_select_related = ("kind",)
+    list_select_related = ("kind", "link_check")
     search_fields = ("title", "slug", "summary", "publisher", "identifier")
     search_help_text = "Searches titles, addresses (slugs), summaries, publishers and resolution identifiers."
     ordering = ("-updated_at",)
@@ -341,6 +375,15 @@ class ResourceAdmin(ReviewAdminMixin, ClearinghouseModelAdmin):
         if "slug" in self.get_readonly_fields(request, obj):
             return {}
         return super().get_prepopulated_fields(request, obj)
+
+    @admin.display(description="Link", ordering="link_check__state")
+    def link_health(self, resource):
+        link_check = getattr(resource, "link_check", None)  # Reverse one-to-one: absent until checked.
+        if not resource.external_url or link_check is None:
+            return ""
+        if link_check.state == link_check.State.OK:
+            return link_check.get_state_display()
+        return format_html("<strong>{}</strong> ({})", link_check.get_state_display(), link_check.outcome)
 
     @admin.display(description="Year", ordering=display_year_expression())
     def year(self, resource):

@@ -149,11 +149,20 @@ def resource_detail(request, slug):
         "related_resources": related_resources(resource),
         "citation": recommended_citation(resource, canonical_url),
         "external_url": resource.external_url if has_web_address else "",
+        "broken_link": broken_link_check(resource) if has_web_address else None,
     }
     response = render(request, "resources/resource_detail.html", context)
     if is_preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def broken_link_check(resource):
+    """The link check saying the resource's external URL is broken, if it does (linkcheck app)."""
+    link_check = getattr(resource, "link_check", None)  # Reverse one-to-one: absent until checked.
+    if link_check is not None and link_check.state == "broken" and link_check.url == resource.external_url:
+        return link_check
+    return None
 
 
 @require_safe

@@ -625,7 +625,7 @@ def test_a_curator_sees_no_pledge_section_in_the_admin(curator_client):
     response = curator_client.get(reverse("admin:index"))
 
     app_labels = [app["app_label"] for app in response.context["app_list"]]
-    assert app_labels == ["resources"]
+    assert app_labels == ["linkcheck", "resources"]  # The catalog and its link health.
 
 
 def test_a_curator_is_refused_every_pledge_admin_page(curator_client):
