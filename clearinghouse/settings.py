@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "resources",
     "pledges",
     "linkcheck",
+    "suggestions",
 ]
 
 MIDDLEWARE = [
