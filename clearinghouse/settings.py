@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pledges",
     "linkcheck",
     "suggestions",
+    "usage",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,5 @@ urlpatterns = [
     path("suggest/thanks/", suggestion_views.suggest_thanks, name="suggest_thanks"),
     path("<slug:slug>/", views.resource_detail, name="detail"),
     path("<slug:slug>/download/", views.resource_download, name="download"),
+    path("<slug:slug>/go/", views.resource_link, name="link"),
 ]

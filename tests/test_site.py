@@ -47,6 +47,8 @@ SKIPPED_PAGES = {
     "sitemap_section": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
     "resources:feed": "an Atom feed, not HTML",
     "resources:download": "a file download, not HTML",
+    "resources:link": "a counted redirect to the resource's own address (tests/usage/test_usage.py)",
+    "usage_beacon": "POST only, the page-view counter (tests/usage/test_usage.py)",
     "pledges:verify": "a private token link from the verification email (tests/pledges)",
     "pledges:progress": "a private token link for the agency's progress reports (tests/pledges)",
     "pledges:verify_resend": "POST only, from a private verification link (tests/pledges/test_views_verify.py)",
@@ -85,6 +87,7 @@ CACHE_GUARD_ARGUMENTS = {
     "resources:download": lambda: {
         "slug": ResourceFactory(file=SimpleUploadedFile("guide.txt", b"A guide.", content_type="text/plain")).slug
     },
+    "resources:link": lambda: {"slug": ResourceFactory().slug},
 }
 # Pages the caching guard cannot GET: POST-only handlers, and files behind a private link (their
 # private_link_page headers are tested in tests/pledges/test_views_progress.py).
