@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "linkcheck",
     "suggestions",
     "usage",
+    "alerts",
 ]
 
 MIDDLEWARE = [

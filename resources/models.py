@@ -23,7 +23,7 @@ year_validators = [MinValueValidator(1893), MaxValueValidator(2100)]
 review_interval_validators = [MinValueValidator(1), MaxValueValidator(120)]
 DEFAULT_REVIEW_INTERVAL_MONTHS = 24
 # Addresses under /resources/ that are catalog pages, not resources (resources/urls.py).
-RESERVED_SLUGS = {"feed", "suggest"}
+RESERVED_SLUGS = {"feed", "suggest", "alerts"}
 
 
 def add_months(date, months):

@@ -116,6 +116,7 @@ def resource_list(request):
         "clear_filters_url": url_with_query(list_url, QueryDict(), q=search_query or None),
         "feed_url": url_with_query(reverse("resources:feed"), request.GET, page=None, format=None, sort=None),
         "feed_title": filterset.describe(),
+        "alert_url": url_with_query(reverse("resources:alert_new"), request.GET, page=None, sort=None, format=None),
         "invalid_fields": [
             (filterset.form[name].label if name in filterset.form.fields else "Filters", errors)
             for name, errors in filterset.form.errors.items()

@@ -36,7 +36,20 @@ PUBLIC_PAGE_ARGUMENTS = {
     # An agency is on the public roster once its pledge is approved.
     "pledges:agency": lambda: {"slug": PledgeFactory(approved=True).agency.slug},
     "pledges:certificate": lambda: {"slug": PledgeFactory(completed=True).agency.slug},
+    # The pages behind a search alert's emailed links (tests/alerts): a button to press.
+    "resources:alert_confirm": lambda: {"token": alert_token("confirm")},
+    "resources:alert_unsubscribe": lambda: {"token": alert_token("unsubscribe")},
 }
+
+
+def alert_token(purpose):
+    from alerts import tokens
+    from alerts.models import SearchAlert
+
+    alert = SearchAlert.objects.create(email="reader@example.org", description="Resources matching crisis")
+    url = tokens.confirm_url(alert) if purpose == "confirm" else tokens.unsubscribe_url(alert)
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
 
 # Public URL name -> why the page test does not apply: not HTML, or reachable only through a private link
 # (each is tested on its own terms, here or in its app's tests).
