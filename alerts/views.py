@@ -15,6 +15,7 @@ from alerts import services, tokens
 from alerts.forms import AlertForm
 from alerts.models import SearchAlert
 from pledges.ratelimit import RateLimit, RateLimiter
+from pledges.views.common import MAIL_ERRORS
 from resources.filters import ResourceFilterSet
 from resources.models import Resource
 
@@ -49,7 +50,14 @@ def alert_new(request):
         response = render(request, "alerts/new.html", {**context, "rate_limited": True}, status=429)
         response["Retry-After"] = str(int(ALERT_REQUESTS.window.total_seconds()))
         return response
-    services.alert_subscribe(email=form.cleaned_data["email"], query_string=query_string, description=description)
+    try:
+        services.alert_subscribe(email=form.cleaned_data["email"], query_string=query_string, description=description)
+    except MAIL_ERRORS:
+        # The alert was rolled back with its email: say so, keep what was typed.
+        logger.exception("A search alert's confirmation email could not be sent.")
+        limiter.release()
+        form.add_error("email", "We could not send the email just now. Please try again in a few minutes.")
+        return render(request, "alerts/new.html", context, status=503)
     return redirect("resources:alert_pending")
 
 

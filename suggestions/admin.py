@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clearinghouse.admin import ClearinghouseModelAdmin
+from pledges.views.common import MAIL_ERRORS
 from suggestions import services
 from suggestions.models import CONTACT_PERMISSION, Suggestion
 
@@ -127,6 +128,13 @@ class SuggestionAdmin(ClearinghouseModelAdmin):
                 self.message_user(request, f"“{obj.title}” declined.", messages.SUCCESS)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
+        except MAIL_ERRORS:
+            # The decision was rolled back with its email (sent inside the transaction): nothing changed.
+            self.message_user(
+                request,
+                "The email to the suggester could not be sent, so nothing was changed: try again.",
+                messages.ERROR,
+            )
 
     def save_related(self, request, form, formsets, change):
         pass  # No related objects are edited here.

@@ -161,3 +161,13 @@ def test_subscribers_addresses_need_a_permission(client, django_user_model):
     staff = django_user_model.objects.get(pk=staff.pk)
     client.force_login(staff)
     assert "reader@example.org" in text_of(client.get(url))
+
+
+def test_a_mail_server_failure_saves_nothing_and_keeps_the_address(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port
+    response = client.post(f"{NEW_ALERT}?q=crisis", {"email": "reader@example.org"})
+    assert response.status_code == 503
+    assert "We could not send the email just now" in text_of(response)
+    assert 'value="reader@example.org"' in text_of(response)
+    assert not SearchAlert.objects.exists()

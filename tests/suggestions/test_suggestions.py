@@ -222,3 +222,14 @@ def test_the_queue_costs_the_same_queries_for_3_or_30_suggestions(curator_client
         make_suggestion(title=f"Suggestion {number}")
     with django_assert_num_queries(len(captured)):
         curator_client.get(url)
+
+
+def test_a_mail_server_failure_leaves_the_suggestion_undecided(curator_client, settings):
+    suggestion = make_suggestion(email="pat@example.org")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port
+    response = curator_client.post(change_url(suggestion), {"decision": "accept"}, follow=True)
+    assert "could not be sent, so nothing was changed" in text_of(response)
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.PENDING
+    assert not Resource.objects.exists()
