@@ -11,6 +11,7 @@
 """
 
 import asyncio
+import concurrent.futures
 import socket
 import time
 from dataclasses import dataclass, field
@@ -146,8 +147,18 @@ class LinkChecker:
             return await asyncio.gather(*(run(url) for url in urls))
 
     def check(self, urls, *, on_result=None):
-        """Synchronous entry point (management commands)."""
-        return asyncio.run(self.check_all(list(urls), on_result=on_result))
+        """Synchronous entry point (management commands).
+
+        Runs its own event loop; if this thread already runs one (Playwright's sync API does, in the
+        browser tests' process), in a thread of its own, since a thread has at most one loop.
+        """
+        urls = list(urls)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.check_all(urls, on_result=on_result))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(lambda: asyncio.run(self.check_all(urls, on_result=on_result))).result()
 
 
 def _connect_error_reason(error):

@@ -1,5 +1,6 @@
 """The link checker against a real local HTTP server: answers, redirects, failures and politeness."""
 
+import asyncio
 import itertools
 
 import pytest
@@ -109,3 +110,12 @@ def test_other_hosts_are_checked_while_one_host_waits_its_turn(start_link_site):
     assert all(result.ok for result in results)
     # Each host needs 3 gaps of 0.3 s; run one after the other that would be 2 s or more.
     assert max(result.elapsed for result in results) < 1.6
+
+
+def test_the_checker_runs_from_a_thread_that_already_runs_an_event_loop(link_site):
+    # Playwright's sync API leaves a loop running in the test thread: the checker must still work there.
+    async def inside_a_loop():
+        return LinkChecker(FAST).check([link_site.url("/ok")])
+
+    [result] = asyncio.run(inside_a_loop())
+    assert result.ok
