@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "pledges",
     "audit",
     "api",
+    "linkcheck",
+    "suggestions",
+    "usage",
+    "alerts",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from clearinghouse.page_cache import public_page
 from pledges.sitemaps import AgencySitemap
 from resources import views as resource_views
 from resources.sitemaps import ResourceSitemap, StaticPagesSitemap
+from usage import views as usage_views
 
 # The sitemap's sections: /sitemap.xml is their index, /sitemap-<section>.xml each section (?p=2, ...).
 SITEMAPS = {"pages": StaticPagesSitemap, "resources": ResourceSitemap, "agencies": AgencySitemap}
@@ -28,6 +29,7 @@ urlpatterns = [
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("healthz", site_views.healthz, name="healthz"),
     path("readyz", site_views.readyz, name="readyz"),
+    path("usage/beacon/", usage_views.beacon, name="usage_beacon"),
     path(
         "sitemap.xml",
         public_page(CATALOG, PLEDGES)(sitemaps.index),

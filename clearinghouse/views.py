@@ -37,6 +37,8 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /pledge/verify/",
         "Disallow: /pledge/progress/",
+        "Disallow: /usage/",
+        "Disallow: /resources/*/go/",
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

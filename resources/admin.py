@@ -10,19 +10,39 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from clearinghouse.admin import ClearinghouseModelAdmin, PlainTextModelForm
 from clearinghouse.one_mind import Practice
 from resources import services
-from resources.models import Audience, Resource, ResourceKind, SearchSynonym, Topic
+from resources.models import (
+    RESOLUTION_KIND_SLUG,
+    Audience,
+    Resource,
+    ResourceDueForReview,
+    ResourceKind,
+    SearchSynonym,
+    Topic,
+)
 from resources.roundtrip_admin import RoundTripAdminMixin
+
+
+def safe_return_url(request, fallback):
+    """The page the one-click button was on (its Referer), if it is on this site; else `fallback`."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return fallback
+
 
 # --- Resources ------------------------------------------------------------------
 
@@ -129,19 +149,167 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset.filter(Q(year_adopted=year) | Q(year_adopted__isnull=True, year_published=year))
 
 
+class ReviewDueListFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return (("due", "Due for review"), ("current", "Not yet due"))
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "due":
+            return queryset.filter(review_due_on__lte=today)
+        if self.value() == "current":
+            return queryset.filter(review_due_on__gt=today)
+        if self.value() is not None:
+            raise IncorrectLookupParameters(f"Unknown review filter {self.value()!r}")
+        return queryset
+
+
+class ResolutionInForceListFilter(admin.SimpleListFilter):
+    """IACP resolutions lapse at their sunset date (five years after adoption unless renewed)."""
+
+    title = "resolution status"
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        return (("in_force", "In force"), ("expired", "Expired (past sunset)"))
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        resolutions = queryset.filter(kind__slug=RESOLUTION_KIND_SLUG, sunset_date__isnull=False)
+        if self.value() == "in_force":
+            return resolutions.filter(sunset_date__gte=today)
+        if self.value() == "expired":
+            return resolutions.filter(sunset_date__lt=today)
+        if self.value() is not None:
+            raise IncorrectLookupParameters(f"Unknown resolution status {self.value()!r}")
+        return queryset
+
+
+class LinkHealthListFilter(admin.SimpleListFilter):
+    """What the nightly link check (linkcheck app) last found for the resource's external URL."""
+
+    title = "link health"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        from linkcheck.models import LinkCheck
+
+        return [*LinkCheck.State.choices, ("unchecked", "Not checked yet")]
+
+    def queryset(self, request, queryset):
+        from linkcheck.models import LinkCheck
+
+        if self.value() is None:
+            return queryset
+        if self.value() == "unchecked":
+            return queryset.exclude(external_url="").filter(link_check__isnull=True)
+        if self.value() not in LinkCheck.State.values:
+            raise IncorrectLookupParameters(f"Unknown link health {self.value()!r}")
+        return queryset.filter(link_check__state=self.value())
+
+
+class ReviewAdminMixin:
+    """The review columns, the one-click "reviewed, still current" button and action, shared by both lists."""
+
+    @admin.display(description="Resolution", ordering="sunset_date")
+    def resolution_status(self, resource):
+        if not resource.kind.is_resolution or resource.in_force is None:
+            return ""
+        if resource.in_force:
+            return "In force"
+        return format_html('<strong class="admin-expired">Expired</strong> (sunset {})', resource.sunset_date)
+
+    @admin.display(description="Review due", ordering="review_due_on")
+    def review_due(self, resource):
+        if resource.review_due_on is None:
+            return ""
+        if resource.is_due_for_review:
+            return format_html("<strong>Due</strong> since {}", resource.review_due_on)
+        return str(resource.review_due_on)
+
+    @admin.display(description="Mark reviewed")
+    def review_button(self, resource):
+        # A submit button of the changelist's own form (which carries the CSRF token), sent to
+        # this resource's review URL: one click, no nested form.
+        url = reverse("admin:resources_resource_mark_reviewed", args=[resource.pk])
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post">'
+            'Reviewed, still current<span class="visually-hidden">: {}</span></button>',
+            url,
+            resource.title,
+        )
+
+    @admin.action(description="Mark selected resources reviewed, still current", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        reviewed = services.resource_mark_reviewed(resources=queryset, actor=request.user)
+        self.message_user_count(request, len(reviewed), "marked reviewed today")
+
+
 @admin.register(Resource)
-class ResourceAdmin(RoundTripAdminMixin, ClearinghouseModelAdmin):
+class ResourceAdmin(RoundTripAdminMixin, ReviewAdminMixin, ClearinghouseModelAdmin):
     form = ResourceAdminForm
-    list_display = ("title", "kind", "year", "status", "featured", "updated_at")
-    list_filter = ("status", "kind", "featured", "topics", "audiences", PracticeListFilter, YearListFilter)
-    list_select_related = ("kind",)
+    list_display = (
+        "title",
+        "kind",
+        "year",
+        "status",
+        "featured",
+        "resolution_status",
+        "review_due",
+        "link_health",
+        "updated_at",
+    )
+    list_filter = (
+        "status",
+        "kind",
+        "featured",
+        "topics",
+        "audiences",
+        PracticeListFilter,
+        YearListFilter,
+        ReviewDueListFilter,
+        ResolutionInForceListFilter,
+        LinkHealthListFilter,
+    )
+    list_select_related = ("kind", "link_check")
     search_fields = ("title", "slug", "summary", "publisher", "identifier")
     search_help_text = "Searches titles, addresses (slugs), summaries, publishers and resolution identifiers."
     ordering = ("-updated_at",)
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("topics", "audiences", "superseded_by")
-    readonly_fields = ("file_size_display", "published_at", "created_at", "updated_at")
-    actions = ("publish", "archive", "feature", "unfeature", "export_for_editing")
+    readonly_fields = (
+        "file_size_display",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "last_reviewed_by",
+        "review_due_on",
+    )
+    actions = ("publish", "archive", "feature", "unfeature", "mark_reviewed", "export_for_editing")
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/mark-reviewed/",
+                self.admin_site.admin_view(self.mark_reviewed_view),
+                name="resources_resource_mark_reviewed",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def mark_reviewed_view(self, request, object_id):
+        """POST: record that the signed-in curator reviewed this resource today; back to where they were."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        resource = self.get_object(request, unquote(object_id))
+        if resource is None or not self.has_change_permission(request, resource):
+            raise PermissionDenied
+        services.resource_mark_reviewed(resources=[resource], actor=request.user)
+        self.message_user(request, f"“{resource}” marked reviewed today, still current.", messages.SUCCESS)
+        return HttpResponseRedirect(safe_return_url(request, reverse("admin:resources_resource_changelist")))
 
     def get_fieldsets(self, request, obj=None):
         # Resolution details stay open for resolutions and fold away for everything else.
@@ -187,6 +355,13 @@ class ResourceAdmin(RoundTripAdminMixin, ClearinghouseModelAdmin):
                     )
                 },
             ),
+            (
+                "Review",
+                {
+                    "description": "“Reviewed, still current” (due-for-review list) records today and you.",
+                    "fields": ("last_reviewed_on", "last_reviewed_by", "review_interval_months", "review_due_on"),
+                },
+            ),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -201,6 +376,15 @@ class ResourceAdmin(RoundTripAdminMixin, ClearinghouseModelAdmin):
         if "slug" in self.get_readonly_fields(request, obj):
             return {}
         return super().get_prepopulated_fields(request, obj)
+
+    @admin.display(description="Link", ordering="link_check__state")
+    def link_health(self, resource):
+        link_check = getattr(resource, "link_check", None)  # Reverse one-to-one: absent until checked.
+        if not resource.external_url or link_check is None:
+            return ""
+        if link_check.state == link_check.State.OK:
+            return link_check.get_state_display()
+        return format_html("<strong>{}</strong> ({})", link_check.get_state_display(), link_check.outcome)
 
     @admin.display(description="Year", ordering=display_year_expression())
     def year(self, resource):
@@ -257,6 +441,61 @@ class ResourceAdmin(RoundTripAdminMixin, ClearinghouseModelAdmin):
     def unfeature(self, request, queryset):
         result = services.resource_set_featured(resources=queryset, featured=False, actor=request.user)
         self._report_bulk_change(request, result, verb="no longer featured", unchanged_reason="not featured")
+
+
+@admin.register(ResourceDueForReview)
+class ResourceDueForReviewAdmin(ReviewAdminMixin, ClearinghouseModelAdmin):
+    """Published resources whose review is due, oldest due first, each with a one-click review button."""
+
+    list_display = (
+        "title",
+        "kind",
+        "resolution_status",
+        "last_reviewed_on",
+        "last_reviewed_by",
+        "review_due",
+        "review_button",
+    )
+    list_display_links = ("title",)
+    list_filter = ("kind", ResolutionInForceListFilter)
+    list_select_related = ("kind", "last_reviewed_by")
+    search_fields = ("title", "slug", "identifier")
+    search_help_text = "Searches titles, addresses (slugs) and resolution identifiers."
+    ordering = ("review_due_on", "title")
+    actions = ("mark_reviewed",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=Resource.Status.PUBLISHED, review_due_on__lte=timezone.localdate())
+            .defer("search_vector", "search_head", "body")
+        )
+
+    # Curators' rights on resources apply: no permissions of its own to grant.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("resources.view_resource") or request.user.has_perm("resources.change_resource")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("resources.change_resource")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The resource is edited in its own admin.
+        return HttpResponseRedirect(reverse("admin:resources_resource_change", args=[object_id]))
 
 
 # --- Vocabularies ---------------------------------------------------------------
@@ -328,8 +567,24 @@ class VocabularyAdmin(ClearinghouseModelAdmin):
 
 @admin.register(ResourceKind)
 class ResourceKindAdmin(VocabularyAdmin):
-    list_display = ("name", "plural_name", "slug", "resource_count", "sort_order")
-    fields = ("name", "plural_name", "slug", "description", "sort_order", "created_at", "updated_at")
+    list_display = ("name", "plural_name", "slug", "resource_count", "review_interval_months", "sort_order")
+    fields = (
+        "name",
+        "plural_name",
+        "slug",
+        "description",
+        "review_interval_months",
+        "sort_order",
+        "created_at",
+        "updated_at",
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "review_interval_months" in form.changed_data:
+            count = services.refresh_review_due_dates(kind=obj)
+            self.message_user(request, f"Review due dates of {count} resources recomputed.", messages.INFO)
+
     resource_filter_parameter = "kind__id__exact"
     in_use_advice = "Give those resources another kind first."
 

@@ -8,6 +8,7 @@ to the current search and every *other* facet's filters, so ticking a box never
 leads to an unexpected count and the options of a facet stay visible once one is ticked.
 """
 
+import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -47,6 +48,29 @@ class SortOrder(models.TextChoices):
     NEWEST = "newest", "Newest additions"
     YEAR = "year", "Year, most recent first"
     TITLE = "title", "Title, A to Z"
+    MOST_USED = "most_used", "Most used"
+
+
+MOST_USED_DAYS = 30
+
+
+def recent_use_subquery():
+    """Views, downloads and link clicks of the resource in the last MOST_USED_DAYS days (usage app).
+
+    Read through the ranked-results cache (result_ids) like every order, so the order is
+    recomputed when the catalog changes or the day does, not on every page.
+    """
+    from usage.models import ResourceDailyUsage
+
+    since = timezone.localdate() - datetime.timedelta(days=MOST_USED_DAYS)
+    totals = (
+        ResourceDailyUsage.objects.filter(resource=models.OuterRef("pk"), day__gte=since)
+        .order_by()
+        .values("resource")
+        .annotate(total=models.Sum(models.F("views") + models.F("downloads") + models.F("link_clicks")))
+        .values("total")
+    )
+    return models.Subquery(totals, output_field=models.IntegerField())
 
 
 class ResolutionStatus(models.TextChoices):
@@ -245,11 +269,18 @@ class ResourceFilterSet(django_filters.FilterSet):
         return SortOrder(requested)
 
     def sort_queryset(self, queryset):
+        if self.sort_order == SortOrder.MOST_USED:
+            queryset = queryset.annotate(recent_use=recent_use_subquery())
         ordering = {
             SortOrder.RELEVANCE: ["-search_rank", "-published_at", "title"],
             SortOrder.NEWEST: [models.F("published_at").desc(nulls_last=True), "title"],
             SortOrder.YEAR: [models.F("effective_year").desc(nulls_last=True), "title"],
             SortOrder.TITLE: ["title", "pk"],
+            SortOrder.MOST_USED: [
+                models.F("recent_use").desc(nulls_last=True),
+                models.F("published_at").desc(nulls_last=True),
+                "title",
+            ],
         }[self.sort_order]
         return queryset.order_by(*ordering)
 

@@ -1,7 +1,9 @@
 """The resource catalog: resources and the curated vocabularies that describe them."""
 
+import calendar
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -18,8 +20,17 @@ RESOLUTION_KIND_SLUG = "resolution"
 RESOLUTION_TERM_YEARS = 5  # An IACP resolution stays in force five years unless renewed.
 
 year_validators = [MinValueValidator(1893), MaxValueValidator(2100)]
+review_interval_validators = [MinValueValidator(1), MaxValueValidator(120)]
+DEFAULT_REVIEW_INTERVAL_MONTHS = 24
 # Addresses under /resources/ that are catalog pages, not resources (resources/urls.py).
-RESERVED_SLUGS = {"feed"}
+RESERVED_SLUGS = {"feed", "suggest", "alerts"}
+
+
+def add_months(date, months):
+    """`date` plus whole months; the month's last day when that day does not exist (31 January + 1 month)."""
+    years, month_index = divmod(date.month - 1 + months, 12)
+    year, month = date.year + years, month_index + 1
+    return date.replace(year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1]))
 
 
 class Vocabulary(TimeStampedModel):
@@ -40,6 +51,11 @@ class Vocabulary(TimeStampedModel):
 
 class ResourceKind(Vocabulary):
     plural_name = models.CharField(max_length=120, blank=True, help_text="Used in headings, e.g. “Model policies”.")
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=DEFAULT_REVIEW_INTERVAL_MONTHS,
+        validators=review_interval_validators,
+        help_text="How often resources of this kind are due for review, in months, unless a resource says otherwise.",
+    )
 
     class Meta(Vocabulary.Meta):
         verbose_name = "resource kind"
@@ -148,6 +164,22 @@ class Resource(TimeStampedModel):
         help_text="Leave blank to set it five years after adoption.",
     )
 
+    # Review: curators confirm now and then that a resource is still current (resources.services).
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="When a curator last confirmed the resource is still current."
+    )
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=review_interval_validators,
+        help_text="Months between reviews. Leave blank for the default of the resource’s kind.",
+    )
+    # Derived on save (set_derived_fields) so "due for review" is one indexed comparison.
+    review_due_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
     # What search finds the resource by besides its own text: the names of its kind, topics,
     # audiences and practices. Kept by resources.search.documents (signals, bulk writers call it).
     search_tags = models.TextField(blank=True, default="", editable=False)
@@ -206,7 +238,7 @@ class Resource(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def set_derived_fields(self):
-        """Fill in what a save derives: published_at, the automatic sunset date and file_size.
+        """Fill in what a save derives: published_at, the automatic sunset date, file_size and review_due_on.
 
         save() calls it; bulk writes (bulk_create skips save()) must call it on each resource.
         """
@@ -221,6 +253,24 @@ class Resource(TimeStampedModel):
             # Measure a new upload; a file already in storage keeps its size, so saving never
             # depends on the storage answering (a missing file must not block an edit).
             self.file_size = self.file.size
+        self.review_due_on = self.computed_review_due_on()
+
+    def computed_review_due_on(self, kind_interval_months=None):
+        """The last review (or, never reviewed, the publication date) plus the review interval; None for drafts."""
+        if self.last_reviewed_on:
+            reviewed_or_published = self.last_reviewed_on
+        elif self.published_at:
+            reviewed_or_published = timezone.localdate(self.published_at)
+        else:
+            return None
+        months = self.review_interval_months or kind_interval_months
+        if not months:
+            months = self.kind.review_interval_months if self.kind_id else DEFAULT_REVIEW_INTERVAL_MONTHS
+        return add_months(reviewed_or_published, months)
+
+    @property
+    def is_due_for_review(self):
+        return self.review_due_on is not None and self.review_due_on <= timezone.localdate()
 
     def computed_sunset_date(self):
         if self.adopted_on:
@@ -258,6 +308,15 @@ class Resource(TimeStampedModel):
 
     def partner_list(self):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+class ResourceDueForReview(Resource):
+    """Published resources whose review is due: a list of its own in the admin (resources.admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "resource due for review"
+        verbose_name_plural = "resources due for review"
 
 
 class ResourcePractice(models.Model):

@@ -276,7 +276,7 @@ def resource_page_queryset(user):
     resource page shows fetched up front so the page costs a fixed number of queries."""
     return (
         Resource.objects.visible_to(user)
-        .select_related("kind", "superseded_by")
+        .select_related("kind", "superseded_by", "link_check")
         .prefetch_related("topics", "audiences", "practice_tags", "supersedes")
     )
 

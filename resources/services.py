@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from audit import services as audit
 from clearinghouse import content_versions
@@ -177,3 +178,45 @@ def resource_mark_superseded(*, resource, superseded_by, actor=None):
     resource.save(update_fields=["superseded_by", "updated_at"])
     _log_changes(actor=actor, resources=[resource], message=f"Marked as superseded by “{superseded_by}”.")
     return resource
+
+
+@transaction.atomic
+def resource_mark_reviewed(*, resources, actor, reviewed_on=None):
+    """Record that `actor` reviewed `resources` on `reviewed_on` (today) and found them still current.
+
+    Guarantees: each resource's last review date and reviewer are set and its next due date moves
+    on by its review interval; each gets a change-history entry. One transaction.
+    """
+    reviewed_on = reviewed_on or timezone.localdate()
+    reviewed = []
+    for resource in _with_kind(resources):
+        resource.last_reviewed_on = reviewed_on
+        resource.last_reviewed_by = actor
+        resource.review_due_on = resource.computed_review_due_on()
+        resource.save(update_fields=["last_reviewed_on", "last_reviewed_by", "review_due_on", "updated_at"])
+        reviewed.append(resource)
+    _log_changes(actor=actor, resources=reviewed, message=f"Reviewed on {reviewed_on:%Y-%m-%d}: still current.")
+    return reviewed
+
+
+REVIEW_DUE_BATCH_SIZE = 2000
+
+
+@transaction.atomic
+def refresh_review_due_dates(*, kind):
+    """Recompute when the resources of `kind` that follow its default interval are next due for review.
+
+    Called after a kind's review interval changes; resources with their own interval keep theirs.
+    Returns how many due dates changed. Due dates are not shown publicly, so no page changes.
+    """
+    changed = []
+    following_kind = Resource.objects.filter(kind=kind, review_interval_months__isnull=True).only(
+        "pk", "last_reviewed_on", "published_at", "review_interval_months", "review_due_on", "kind_id"
+    )
+    for resource in following_kind.iterator(chunk_size=REVIEW_DUE_BATCH_SIZE):
+        due_on = resource.computed_review_due_on(kind_interval_months=kind.review_interval_months)
+        if due_on != resource.review_due_on:
+            resource.review_due_on = due_on
+            changed.append(resource)
+    Resource.objects.bulk_update(changed, ["review_due_on"], batch_size=REVIEW_DUE_BATCH_SIZE)
+    return len(changed)

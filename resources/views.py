@@ -1,7 +1,7 @@
 """Public pages of the catalog: home, the searchable list, the Atom feed, a resource and its download."""
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -30,6 +30,7 @@ from resources.selectors import (
     visible_replaced_resources,
     visible_superseding_resource,
 )
+from usage import counting
 
 PAGE_SIZE = 20
 # Parameters that hold one value: a chip removes the whole parameter, whatever its spelling.
@@ -118,12 +119,24 @@ def resource_list(request):
         # Every page of these results as a file (api/exports.py): same parameters, without the page.
         "export_csv_url": url_with_query(reverse("resources:export", args=["csv"]), request.GET, page=None),
         "export_json_url": url_with_query(reverse("resources:export", args=["json"]), request.GET, page=None),
+        "alert_url": url_with_query(reverse("resources:alert_new"), request.GET, page=None, sort=None, format=None),
         "invalid_fields": [
             (filterset.form[name].label if name in filterset.form.fields else "Filters", errors)
             for name, errors in filterset.form.errors.items()
         ],
+        "usage_token": search_usage_token(filterset, request.GET.get("page"), paginator.count),
     }
     return render(request, "resources/resource_list.html", context)
+
+
+def search_usage_token(filterset, requested_page, result_count):
+    """The signed search the page reports for the statistics (decision 0022): first pages of searches only."""
+    filters = "&".join(
+        sorted(f"{active.param}={active.value}" for active in filterset.active_filters() if active.param != "q")
+    )
+    if requested_page not in (None, "", "1") or not (filterset.search_query or filters):
+        return ""
+    return counting.search_token(query=filterset.search_query, filters=filters, result_count=result_count)
 
 
 resource_feed_view = ResourceFeed()
@@ -152,11 +165,21 @@ def resource_detail(request, slug):
         "related_resources": related_resources(resource),
         "citation": recommended_citation(resource, canonical_url),
         "external_url": resource.external_url if has_web_address else "",
+        "broken_link": broken_link_check(resource) if has_web_address else None,
+        "usage_token": "" if is_preview else counting.view_token(resource.pk),
     }
     response = render(request, "resources/resource_detail.html", context)
     if is_preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def broken_link_check(resource):
+    """The link check saying the resource's external URL is broken, if it does (linkcheck app)."""
+    link_check = getattr(resource, "link_check", None)  # Reverse one-to-one: absent until checked.
+    if link_check is not None and link_check.state == "broken" and link_check.url == resource.external_url:
+        return link_check
+    return None
 
 
 @require_safe
@@ -169,9 +192,24 @@ def resource_download(request, slug):
         handle = resource.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is missing from storage.") from error
+    if resource.status == Resource.Status.PUBLISHED and counting.is_countable(request):
+        counting.count_resource_use(resource.pk, "downloads")
     extension = file_extension(resource.file.name)
     filename = f"{resource.slug}.{extension}" if extension else resource.slug
     response = FileResponse(handle, as_attachment=True, filename=filename)
     if resource.status != Resource.Status.PUBLISHED:
         patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+def resource_link(request, slug):
+    """Go to a published resource's own external URL, counting the click (never any other address)."""
+    resource = get_object_or_404(Resource.objects.published().only("pk", "external_url"), slug=slug)
+    if not resource.external_url.lower().startswith(("https://", "http://")):
+        raise Http404("This resource has no web address.")
+    if counting.is_countable(request):
+        counting.count_resource_use(resource.pk, "link_clicks")
+    response = HttpResponseRedirect(resource.external_url)
+    patch_cache_control(response, private=True, no_store=True)
     return response

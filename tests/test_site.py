@@ -36,7 +36,20 @@ PUBLIC_PAGE_ARGUMENTS = {
     # An agency is on the public roster once its pledge is approved.
     "pledges:agency": lambda: {"slug": PledgeFactory(approved=True).agency.slug},
     "pledges:certificate": lambda: {"slug": PledgeFactory(completed=True).agency.slug},
+    # The pages behind a search alert's emailed links (tests/alerts): a button to press.
+    "resources:alert_confirm": lambda: {"token": alert_token("confirm")},
+    "resources:alert_unsubscribe": lambda: {"token": alert_token("unsubscribe")},
 }
+
+
+def alert_token(purpose):
+    from alerts import tokens
+    from alerts.models import SearchAlert
+
+    alert = SearchAlert.objects.create(email="reader@example.org", description="Resources matching crisis")
+    url = tokens.confirm_url(alert) if purpose == "confirm" else tokens.unsubscribe_url(alert)
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
 
 # Public URL name -> why the page test does not apply: not HTML, or reachable only through a private link
 # (each is tested on its own terms, here or in its app's tests).
@@ -48,6 +61,8 @@ SKIPPED_PAGES = {
     "sitemap_section": "XML (test_the_sitemap_is_an_index_of_its_sections; tests/test_sitemaps.py)",
     "resources:feed": "an Atom feed, not HTML",
     "resources:download": "a file download, not HTML",
+    "resources:link": "a counted redirect to the resource's own address (tests/usage/test_usage.py)",
+    "usage_beacon": "POST only, the page-view counter (tests/usage/test_usage.py)",
     "pledges:verify": "a private token link from the verification email (tests/pledges)",
     "pledges:progress": "a private token link for the agency's progress reports (tests/pledges)",
     "pledges:verify_resend": "POST only, from a private verification link (tests/pledges/test_views_verify.py)",
@@ -113,6 +128,7 @@ CACHE_GUARD_ARGUMENTS = {
     "resources:download": lambda: {
         "slug": ResourceFactory(file=SimpleUploadedFile("guide.txt", b"A guide.", content_type="text/plain")).slug
     },
+    "resources:link": lambda: {"slug": ResourceFactory().slug},
 }
 # Pages the caching guard cannot GET: POST-only handlers, and files behind a private link (their
 # private_link_page headers are tested in tests/pledges/test_views_progress.py).

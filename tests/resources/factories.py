@@ -92,13 +92,16 @@ def ensure_seeded_vocabularies():
 
 
 def ensure_curators_group():
-    """The Curators group and its permissions, as migrations 0004 and 0008 create them."""
+    """The Curators group and its permissions (resources 0004 and 0008; suggestions, usage, alerts 0002)."""
     from django.contrib.auth.models import Group
 
     from resources.roles import CURATORS_GROUP
 
     run_data_migration("resources.migrations.0004_curators_group", "create_curators_group")
     run_data_migration("resources.migrations.0008_search_synonyms", "grant_curators")
+    run_data_migration("suggestions.migrations.0002_curators_moderate_suggestions", "grant_curators")
+    run_data_migration("usage.migrations.0002_curators_see_usage", "grant_curators")
+    run_data_migration("alerts.migrations.0002_curators_see_alerts", "grant_curators")
     return Group.objects.get(name=CURATORS_GROUP)
 
 

@@ -566,7 +566,16 @@ def test_the_curators_group_has_only_catalog_permissions():
     codenames = {f"{permission.content_type.app_label}.{permission.codename}" for permission in group.permissions.all()}
 
     assert group.name == CURATORS_GROUP
-    assert {name.split(".")[0] for name in codenames} == {"resources"}
+    # The catalog, and what curating it takes: moderating suggestions and reading the usage statistics.
+    assert {name.split(".")[0] for name in codenames} == {"resources", "suggestions", "usage", "alerts"}
+    assert {name for name in codenames if not name.startswith("resources.")} == {
+        "suggestions.view_suggestion",
+        "suggestions.change_suggestion",
+        "suggestions.view_suggester_contact",
+        "usage.view_resourcedailyusage",
+        "usage.view_searchdailycount",
+        "alerts.view_searchalert",
+    }
     for model in ("resource", "resourcekind", "topic", "audience", "resourcepractice"):
         for action in ("add", "change", "view"):
             assert f"resources.{action}_{model}" in codenames
@@ -579,7 +588,7 @@ def test_a_curator_has_no_pledge_permission(curator):
 
     assert permissions
     assert not [name for name in permissions if name.startswith("pledges.")]
-    assert all(name.startswith("resources.") for name in permissions)
+    assert all(name.split(".")[0] in {"resources", "suggestions", "usage", "alerts"} for name in permissions)
     pledge_permissions = Permission.objects.filter(content_type__app_label="pledges")
     for permission in pledge_permissions:
         assert not curator.has_perm(f"pledges.{permission.codename}")
@@ -625,8 +634,8 @@ def test_a_curator_sees_no_pledge_section_in_the_admin(curator_client):
     response = curator_client.get(reverse("admin:index"))
 
     app_labels = [app["app_label"] for app in response.context["app_list"]]
-    # The catalog, and the audit trail (of the catalog only: tests/test_audit.py).
-    assert app_labels == ["audit", "resources"]
+    # The catalog, its audit trail (of the catalog only), link health, suggestions, usage statistics and search alerts.
+    assert sorted(app_labels) == ["alerts", "audit", "linkcheck", "resources", "suggestions", "usage"]
 
 
 def test_a_curator_is_refused_every_pledge_admin_page(curator_client):
