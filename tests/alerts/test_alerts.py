@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from post_office.models import STATUS, Email
 
 from alerts import services
 from alerts.models import SearchAlert
+from tests.outbox import sent_mail
 from tests.resources.factories import ResourceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +51,9 @@ def test_an_alert_is_confirmed_by_a_signed_link_before_anything_is_sent(client, 
     alert = SearchAlert.objects.get()
     assert alert.query_string == "q=crisis&topic=training"  # page and sort are not part of it
     assert alert.confirmed_at is None
-    assert [message.to for message in mail.outbox] == [["reader@example.org"]]
+    assert [message.to for message in sent_mail()] == [["reader@example.org"]]
 
-    confirm = link_in(mail.outbox[0], "alert_confirm")
+    confirm = link_in(sent_mail()[0], "alert_confirm")
     assert "Confirm" in text_of(client.get(confirm))  # A page with a button: scanners' GETs confirm nothing.
     alert.refresh_from_db()
     assert alert.confirmed_at is None
@@ -65,7 +65,7 @@ def test_an_alert_is_confirmed_by_a_signed_link_before_anything_is_sent(client, 
 
 def test_a_tampered_confirmation_link_is_refused(client):
     subscribe(client)
-    confirm = link_in(mail.outbox[0], "alert_confirm")
+    confirm = link_in(sent_mail()[0], "alert_confirm")
     response = client.post(confirm.replace(confirm.split("/")[-2], confirm.split("/")[-2][:-3] + "abc"))
     assert response.status_code == 404
     assert "not valid" in text_of(response)
@@ -82,8 +82,8 @@ def test_confirmed_sent_once_then_unsubscribed(client, training):
     """The issue's "done when": confirmed, sent once, unsubscribed."""
     ResourceFactory(title="Old crisis training", topics=[training])  # published before the alert
     subscribe(client)
-    client.post(link_in(mail.outbox[0], "alert_confirm"))
-    mail.outbox.clear()
+    client.post(link_in(sent_mail()[0], "alert_confirm"))
+    sent_mail().clear()
     ResourceFactory(title="New crisis training", topics=[training])
     ResourceFactory(title="New crisis report")  # not in the topic
     ResourceFactory(title="New training without the word", topics=[training])
@@ -91,8 +91,8 @@ def test_confirmed_sent_once_then_unsubscribed(client, training):
     assert "1 digests sent" in send_alerts()
     assert "0 digests sent" in send_alerts()  # The same day: nothing twice.
 
-    assert len(mail.outbox) == 1
-    digest = mail.outbox[0]
+    assert len(sent_mail()) == 1
+    digest = sent_mail()[0]
     assert "New crisis training" in digest.body
     assert "Old crisis training" not in digest.body
     assert "New crisis report" not in digest.body
@@ -107,42 +107,42 @@ def test_confirmed_sent_once_then_unsubscribed(client, training):
     ResourceFactory(title="Another crisis training", topics=[training])
     later = timezone.now() + datetime.timedelta(days=8)
     services.send_digests(now=later)
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_the_digest_is_weekly_and_covers_everything_since_the_last(client, training):
     subscribe(client)
-    client.post(link_in(mail.outbox[0], "alert_confirm"))
-    mail.outbox.clear()
+    client.post(link_in(sent_mail()[0], "alert_confirm"))
+    sent_mail().clear()
     ResourceFactory(title="First crisis training", topics=[training])
     services.send_digests()
     ResourceFactory(title="Second crisis training", topics=[training])
 
     services.send_digests(now=timezone.now() + datetime.timedelta(days=3))
-    assert len(mail.outbox) == 1  # not a week yet
+    assert len(sent_mail()) == 1  # not a week yet
     services.send_digests(now=timezone.now() + datetime.timedelta(days=7))
-    assert len(mail.outbox) == 2
-    assert "Second crisis training" in mail.outbox[1].body
-    assert "First crisis training" not in mail.outbox[1].body
+    assert len(sent_mail()) == 2
+    assert "Second crisis training" in sent_mail()[1].body
+    assert "First crisis training" not in sent_mail()[1].body
 
 
 def test_dry_run_sends_and_records_nothing(client, training):
     subscribe(client)
-    client.post(link_in(mail.outbox[0], "alert_confirm"))
-    mail.outbox.clear()
+    client.post(link_in(sent_mail()[0], "alert_confirm"))
+    sent_mail().clear()
     ResourceFactory(title="New crisis training", topics=[training])
     output = send_alerts(dry_run=True)
     assert "Would send alert" in output
-    assert mail.outbox == []
+    assert sent_mail() == []
     assert SearchAlert.objects.get().last_digest_at is None
 
 
 def test_unconfirmed_alerts_get_nothing(client, training):
     subscribe(client)
-    mail.outbox.clear()
+    sent_mail().clear()
     ResourceFactory(title="New crisis training", topics=[training])
     send_alerts()
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_the_catalog_offers_an_alert_for_its_search(client, training):

@@ -5,11 +5,11 @@ a resource page whose link is broken, and the catalog with its "Email me new mat
 import re
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from linkcheck.models import LinkCheck
 from tests.browser.conftest import assert_accessible
+from tests.outbox import sent_mail
 from tests.resources.factories import ResourceFactory
 
 
@@ -35,7 +35,7 @@ def test_search_alert_pages_are_accessible_in_every_state(open_page, viewport):
     assert page.locator("h1").inner_text() == "Check your email"
     assert_accessible(page)
 
-    page.goto(page.url.split("/resources/")[0] + link_in(mail.outbox[-1], "/resources/alerts/confirm/"))
+    page.goto(page.url.split("/resources/")[0] + link_in(sent_mail()[-1], "/resources/alerts/confirm/"))
     assert_accessible(page)
     page.get_by_role("button", name="Confirm").click()
     assert page.locator("h1").inner_text() == "Search alert confirmed"

@@ -2,11 +2,11 @@
 phone widths, with and without errors), then a curator accepts it in the admin and the draft exists."""
 
 import pytest
-from django.core import mail
 
 from resources.models import Resource
 from suggestions.models import Suggestion
 from tests.browser.conftest import assert_accessible
+from tests.outbox import sent_mail
 from tests.pledges.factories import UserFactory
 from tests.resources.factories import ensure_curators_group, ensure_seeded_vocabularies
 
@@ -60,4 +60,4 @@ def test_suggest_then_a_curator_accepts_and_the_draft_exists(open_page, live_ser
     assert draft.external_url == "https://www.example.org/checklist.pdf"
     suggestion.refresh_from_db()
     assert suggestion.resource == draft
-    assert [message.to for message in mail.outbox] == [["pat@example.org"]]
+    assert [message.to for message in sent_mail()] == [["pat@example.org"]]

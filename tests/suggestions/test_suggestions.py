@@ -4,13 +4,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from post_office.models import STATUS, Email
 
 from resources.models import Resource
 from suggestions.models import Suggestion
+from tests.outbox import sent_mail
 from tests.resources.factories import ensure_curators_group
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +145,8 @@ def test_accepting_creates_a_linked_draft_and_tells_the_suggester(curator_client
     assert draft.title == "Co-responder guide"
     assert draft.external_url == "https://example.org/guide"
     assert draft.summary == "Useful."
-    assert [message.to for message in mail.outbox] == [["pat@example.org"]]
-    assert "accepted" in mail.outbox[0].body
+    assert [message.to for message in sent_mail()] == [["pat@example.org"]]
+    assert "accepted" in sent_mail()[0].body
     page = text_of(curator_client.get(change_url(suggestion)))
     assert reverse("admin:resources_resource_change", args=[draft.pk]) in page
 
@@ -158,12 +158,12 @@ def test_declining_needs_a_reason_which_the_suggester_is_sent(curator_client):
     assert "Say why the suggestion is declined" in text_of(refused)
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.PENDING
-    assert mail.outbox == []
+    assert sent_mail() == []
 
     curator_client.post(change_url(suggestion), {"decision": "decline", "decline_reason": "It is out of date."})
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.DECLINED
-    assert "It is out of date." in mail.outbox[0].body
+    assert "It is out of date." in sent_mail()[0].body
     assert not Resource.objects.exists()
 
 
@@ -171,7 +171,7 @@ def test_no_address_no_email(curator_client):
     suggestion = make_suggestion(email="")
     curator_client.post(change_url(suggestion), {"decision": "accept", "decline_reason": ""})
     assert Suggestion.objects.get().status == Suggestion.Status.ACCEPTED
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 def test_a_decided_suggestion_cannot_be_decided_again(curator_client):
