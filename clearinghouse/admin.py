@@ -5,7 +5,6 @@ check insists that every searchable changelist tells staff what the search box
 looks in.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core import checks
 from django.db import models
@@ -33,12 +32,6 @@ class ClearinghouseModelAdmin(admin.ModelAdmin):
                 )
             )
         return errors
-
-    @property
-    def media(self):
-        # Names the parts of Django's autocomplete (select2) widgets after their field's label:
-        # Django leaves them nameless (axe-core: label, aria-input-field-name; decision 0018).
-        return super().media + forms.Media(js=["admin/js/autocomplete-labels.js"])
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A scheme-less address typed by staff ("theiacp.org/...") means https, as Django 6 will assume.

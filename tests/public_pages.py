@@ -12,7 +12,7 @@ in Django's test client; the browser gate submits the page's own form instead).
 
 from pledges import tokens
 from tests.pledges.factories import PledgeFactory
-from tests.resources.factories import ResourceFactory, ResolutionFactory
+from tests.resources.factories import ResolutionFactory, ResourceFactory
 from tests.test_site import PUBLIC_HTML_PAGES, PUBLIC_PAGE_ARGUMENTS
 
 # The catalog and roster before anything is published.
@@ -59,4 +59,3 @@ def filled_states():
         ("progress, withdrawal posted empty", "POST", f"/pledge/progress/{progress_token}/withdraw/", {}),
         ("page not found", "GET", "/no-such-page/", None),
     ]
-

@@ -30,7 +30,12 @@ from pledges.constants import PLEDGE_REVIEWERS_GROUP
 from pledges.models import Pledge, PledgeAwaitingReview, PracticeProgress
 from tests.browser.conftest import serious_axe_violations
 from tests.pledges.factories import AgencyFactory, UserFactory, pledge_in_status
-from tests.resources.factories import ResourceFactory, ensure_curators_group, ensure_seeded_vocabularies
+from tests.resources.factories import (
+    ResourceFactory,
+    ensure_curators_group,
+    ensure_seeded_synonyms,
+    ensure_seeded_vocabularies,
+)
 
 # Names Django's ModelAdmin gives its own views (model_admin.get_urls()).
 STANDARD_VIEWS = ("changelist", "add", "history", "delete", "change")
@@ -48,6 +53,7 @@ def admin_objects():
     confirmed one awaiting review.
     """
     ensure_seeded_vocabularies()
+    ensure_seeded_synonyms()
     ResourceFactory(title="Crisis intervention team model policy")
     approved = pledge_in_status(Pledge.Status.APPROVED, agency=AgencyFactory(name="Springfield Police Department"))
     PracticeProgress.objects.filter(pledge=approved, practice=Practice.POLICY).update(verified_at=timezone.now())

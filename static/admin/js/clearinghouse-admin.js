@@ -1,6 +1,7 @@
-// Labels for the admin's autocomplete fields (decision 0018).
+// Accessibility fixes to Django's own admin widgets, on every admin page (templates/admin/base_site.html;
+// decision 0018). Each says what axe-core found.
 //
-// Django's autocomplete widget (select2) hides the labelled <select> and draws its own
+// 1. Django's autocomplete widget (select2) hides the labelled <select> and draws its own
 // combobox, whose parts have no accessible name: axe-core finds `label` (critical) on the
 // search box of a many-to-many field and `aria-input-field-name` (serious) on a foreign key's
 // combobox and its value. This names each part after the field's <label>. select2 redraws
@@ -37,6 +38,20 @@
     });
   }
 
+  // 2. The filter boxes of a filter_horizontal field (SelectFilter2.js: groups, permissions) carry
+  // an icon <span> with an aria-label, which a span without a role may not have
+  // (aria-prohibited-attr, serious): it is an image with a text alternative, so say so.
+  function fixFilterIcons() {
+    document.querySelectorAll("span.search-label-icon[aria-label]:not([role])").forEach((icon) => {
+      icon.setAttribute("role", "img");
+    });
+  }
+
+  function fixAll() {
+    nameAll();
+    fixFilterIcons();
+  }
+
   function nameAll() {
     document.querySelectorAll("select.admin-autocomplete").forEach((select) => {
       const container = select.nextElementSibling;
@@ -52,7 +67,7 @@
   // Django starts select2 when jQuery's ready fires, and again for each inline row added
   // later: watch the page for select2's containers rather than guess when that is.
   document.addEventListener("DOMContentLoaded", () => {
-    nameAll();
-    new MutationObserver(nameAll).observe(document.body, { childList: true, subtree: true });
+    fixAll();
+    new MutationObserver(fixAll).observe(document.body, { childList: true, subtree: true });
   });
 })();
