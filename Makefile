@@ -8,11 +8,12 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 BENCH_DATABASE ?= clearinghouse_bench_data
 BENCH_DATA_ARGS ?=
+AUDIT_ARGS ?=
 
 # Development defaults; production sets DEBUG=0 and its own secrets.
 export DEBUG ?= 1
 
-.PHONY: install run test lint format bench bench-data clean
+.PHONY: install theme run test lint format bench bench-data audit clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +24,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed
+# The USWDS theme (decision 0018): Sass from npm, pinned; the compiled file is not committed.
+SASS := node_modules/.bin/sass
+THEME_CSS := build/static/css/clearinghouse.css
+$(THEME_CSS): node_modules/.installed $(wildcard theme/*.scss)
+	$(SASS) --no-source-map --style=compressed --quiet-deps --load-path=node_modules/@uswds/uswds/packages theme/styles.scss $@
+
+THEME_FONTS := build/static/fonts/.subset
+$(THEME_FONTS): $(BIN)/.installed node_modules/.installed theme/subset_fonts.py
+	$(BIN)/python theme/subset_fonts.py build/static/fonts
+	touch $@
+
+theme: $(THEME_CSS) $(THEME_FONTS)
+
+install: $(BIN)/.installed node_modules/.installed $(THEME_CSS) $(THEME_FONTS)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -62,5 +76,9 @@ bench: install
 bench-data: install
 	$(BIN)/python -m benchmarks.load --database $(BENCH_DATABASE) $(BENCH_DATA_ARGS)
 
+# Lighthouse on home, catalog, a resource page, the pledge form and the roster, in production mode.
+audit: install
+	$(BIN)/python -m benchmarks.audit $(AUDIT_ARGS)
+
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) node_modules staticfiles build

@@ -120,6 +120,10 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry it too: every response does.
     "clearinghouse.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed here (static files already are, by WhiteNoise, which answers above
+    # this line): about a fifth of the bytes. Django's gzip adds random padding against BREACH,
+    # and CSRF tokens are masked per response (decision 0018).
+    "django.middleware.gzip.GZipMiddleware",
     # Before CommonMiddleware, as django-cors-headers asks; it answers only under /api/ (CORS_URLS_REGEX).
     "corsheaders.middleware.CorsMiddleware",
     "clearinghouse.middleware.ContentSecurityPolicyMiddleware",
@@ -296,12 +300,15 @@ USE_TZ = True
 
 # --- Static and uploaded files ------------------------------------------------
 # USWDS comes from npm (node_modules, installed by the set-up) and is served by
-# WhiteNoise under /static/uswds/: never from a CDN.
+# WhiteNoise under /static/uswds/ (its fonts, images and JavaScript): never from a CDN.
+# The stylesheet is compiled from theme/ by the set-up (`make install`) into build/static/
+# with only the USWDS packages the portal uses (decision 0018).
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
+    BASE_DIR / "build" / "static",
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
 ]
 

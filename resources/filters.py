@@ -80,7 +80,17 @@ class ResolutionStatus(models.TextChoices):
 
 @extend_schema_field(OpenApiTypes.INT)  # For the API's OpenAPI schema (api/, decision 0019).
 class YearFilter(django_filters.Filter):
+    """A year, typed into a text box with a numeric keypad on phones.
+
+    Not <input type="number">: a year typed wrongly ("20l9") is shown back with its error, and a
+    number box can neither show it (the browser blanks it) nor carry it as valid HTML.
+    """
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(*args, **kwargs)
 
 
 class ResourceFilterForm(USWDSFormMixin, forms.Form):

@@ -8,13 +8,16 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // On narrow screens, start with the filter panel folded so the results are near the top.
   // USWDS's accordion script (initialised before this runs) then toggles it as usual.
+  // The stylesheet already hides it on a phone until now (data-fold-on-phone), so folding it
+  // here moves nothing on the page (no layout shift); from now on `hidden` alone decides.
   const toggle = form.querySelector(".catalog-filters .usa-accordion__button");
-  if (toggle && window.matchMedia("(max-width: 63.99em)").matches) {
-    const panel = document.getElementById(toggle.getAttribute("aria-controls"));
-    if (panel) {
+  const panel = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (panel) {
+    if (window.matchMedia("(max-width: 63.99em)").matches) {
       toggle.setAttribute("aria-expanded", "false");
       panel.hidden = true;
     }
+    panel.removeAttribute("data-fold-on-phone");
   }
 
   // Leave empty fields (no search terms, no year) out of the address, so it stays short and shareable.

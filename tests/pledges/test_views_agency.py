@@ -171,7 +171,7 @@ def test_the_certificate_is_a_printable_page(client, completed):
 
 
 def test_the_print_styles_hide_the_site_chrome():
-    with open("static/css/site.css", encoding="utf-8") as stylesheet:
+    with open("theme/_site.scss", encoding="utf-8") as stylesheet:
         css = stylesheet.read()
 
     print_rules = css[css.index("@media print") :]
