@@ -28,6 +28,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
@@ -61,7 +62,11 @@ def release_fingerprint():
     content changed. The same code gives the same fingerprint on every server.
     """
     digest = hashlib.sha256(django.get_version().encode())
-    roots = [Path(settings.BASE_DIR) / name for name in ("clearinghouse", "resources", "pledges")]
+    # Every app of this project (not the installed libraries, which the Django version and the
+    # static manifest stand for): a new app's views and templates count as much as the first three.
+    base_dir = Path(settings.BASE_DIR).resolve()
+    app_paths = {Path(config.path).resolve() for config in apps.get_app_configs()}
+    roots = sorted(path for path in app_paths if path.is_relative_to(base_dir) and "site-packages" not in path.parts)
     roots += [Path(directory) for engine in settings.TEMPLATES for directory in engine.get("DIRS", ())]
     for root in roots:
         for path in sorted(root.rglob("*")):
