@@ -15,19 +15,27 @@ As a superuser every page; as a Curator and as a Pledge reviewer (whose pages di
 fields, fewer actions and links) the changelists, change pages and custom views they may open.
 """
 
+import datetime
 import json
 import time
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.core.mail import EmailMessage
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from alerts.models import SearchAlert
 from clearinghouse.one_mind import Practice
+from linkcheck.models import LinkCheck
 from pledges.constants import PLEDGE_REVIEWERS_GROUP
 from pledges.models import Pledge, PledgeAwaitingReview, PracticeProgress
+from resources.models import Resource
+from suggestions.models import Suggestion
 from tests.browser.conftest import serious_axe_violations
 from tests.pledges.factories import AgencyFactory, UserFactory, pledge_in_status
 from tests.resources.factories import (
@@ -36,6 +44,7 @@ from tests.resources.factories import (
     ensure_seeded_synonyms,
     ensure_seeded_vocabularies,
 )
+from usage.models import ResourceDailyUsage
 
 # Names Django's ModelAdmin gives its own views (model_admin.get_urls()).
 STANDARD_VIEWS = ("changelist", "add", "history", "delete", "change")
@@ -58,12 +67,42 @@ def admin_objects():
     approved = pledge_in_status(Pledge.Status.APPROVED, agency=AgencyFactory(name="Springfield Police Department"))
     PracticeProgress.objects.filter(pledge=approved, practice=Practice.POLICY).update(verified_at=timezone.now())
     pledge_in_status(Pledge.Status.EMAIL_VERIFIED, agency=AgencyFactory(name="Shelbyville Police Department"))
+    make_operations_records()
     objects = {Pledge: approved, PledgeAwaitingReview: PledgeAwaitingReview.objects.first()}
     for model in admin.site._registry:
         if model not in objects:
             objects[model] = model._default_manager.order_by("pk").first()
         assert objects[model] is not None, f"No {model._meta.label} to open in the admin: make one in admin_objects()"
     return objects
+
+
+def make_operations_records():
+    """A row for each admin list of the operations apps: sign-ins, two-factor, the outbox, library health."""
+    now = timezone.now()
+    staff_member = UserFactory(username="staff.member")
+    # As axes records a sign-in at /admin/login/ (an empty path would be an unnamed filter link).
+    request = {"ip_address": "203.0.113.7", "path_info": "/admin/login/", "user_agent": "Mozilla/5.0"}
+    AccessAttempt.objects.create(username="staff.member", failures_since_start=3, **request)
+    AccessLog.objects.create(username="staff.member", attempt_time=now, **request)
+    AccessFailureLog.objects.create(username="staff.member", attempt_time=now, **request)
+    TOTPDevice.objects.create(user=staff_member, name="Phone", confirmed=True)
+    EmailMessage("Your pledge", "Body", to=["contact@police.example.org"]).send()  # queued in the outbox
+    overdue = ResourceFactory(
+        title="Police response model policy, overdue for review", external_url="https://example.org/x"
+    )
+    Resource.objects.filter(pk=overdue.pk).update(review_due_on=timezone.localdate() - datetime.timedelta(days=30))
+    LinkCheck.objects.create(
+        resource=overdue,
+        url=overdue.external_url,
+        state=LinkCheck.State.BROKEN,
+        checked_at=now,
+        status_code=404,
+        failures_in_a_row=3,
+        first_failed_at=now,
+    )
+    Suggestion.objects.create(title="Police co-responder guide", url="https://example.org/guide", reason="Useful.")
+    ResourceDailyUsage.objects.create(resource=overdue, day=timezone.localdate(), views=3, downloads=1)
+    SearchAlert.objects.create(email="reader@example.org", query_string="q=police", description="“police”")
 
 
 def role_users():
@@ -73,7 +112,13 @@ def role_users():
     reviewers, _created = Group.objects.get_or_create(name=PLEDGE_REVIEWERS_GROUP)
     # As pledges migration 0002 sets it (a transactional test's flush removes the group's rows).
     reviewers.permissions.set(
-        Permission.objects.filter(content_type__app_label="pledges").exclude(codename__startswith="delete_")
+        [
+            *Permission.objects.filter(content_type__app_label="pledges").exclude(codename__startswith="delete_"),
+            # and, as pledges migration 0008 adds, the email outbox.
+            *Permission.objects.filter(
+                content_type__app_label="post_office", codename__in=["view_email", "change_email", "view_log"]
+            ),
+        ]
     )
     reviewer = UserFactory(username="reviewer")
     reviewer.groups.add(reviewers)
