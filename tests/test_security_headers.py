@@ -28,7 +28,7 @@ def test_the_policy_turns_off_the_features_no_page_uses():
         "/no-such-page/",
         "/healthz",
         "/robots.txt",
-        "/static/css/site.css",
+        "/static/css/clearinghouse.css",
     ],
 )
 def test_every_kind_of_response_carries_the_permissions_policy(client, path):
