@@ -3,7 +3,7 @@
 import socket
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from post_office.models import STATUS, Email
 
@@ -42,6 +42,12 @@ def test_a_reviewer_reads_the_outbox_and_sends_a_failed_message_again(open_page,
     ensure_pledge_reviewers_group()
     reviewer = UserFactory(username="reviewer")
     reviewer.groups.add(Group.objects.get(name=PLEDGE_REVIEWERS_GROUP))
+    # What the group's migrations grant, read afresh: the page needs the outbox permissions themselves.
+    reviewer.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="post_office", codename__in=["view_email", "change_email", "view_log"]
+        )
+    )
     page = open_page("/admin/login/")
     page.fill("#id_username", reviewer.username)
     page.fill("#id_password", REVIEWER_PASSWORD)
