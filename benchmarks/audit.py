@@ -9,7 +9,8 @@ serves the portal with DEBUG=0 and WhiteNoise (benchmarks.server, benchmarks.env
 Lighthouse (npm, pinned in package.json) drives Debian's Chromium (CHROME_PATH, default
 /usr/bin/chromium) over each page with its default mobile profile (simulated slow 4G, a mid-range
 phone's CPU). It prints the four category scores, largest contentful paint and the bytes
-transferred for each page, and exits 1 when a page misses a target: performance ≥ 95, the
+transferred for each page, and exits 1 when a page misses a target: performance ≥ 95 and largest
+contentful paint ≤ 2.0 s (of the run with the median performance score), the
 other three 100. Nothing stays running; the temporary files are removed.
 """
 
@@ -29,8 +30,10 @@ from benchmarks.server import BASE_DIR, Server, collect_static
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+LCP_TARGET_MS = 2000  # largest contentful paint on Lighthouse's mobile profile
 # Chromium as root in a container: no sandbox; no GPU on the machines.
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+LIGHTHOUSE_ATTEMPTS = 2
 PAGE_KEYS = ("home", "catalog", "resource", "pledge", "roster")
 
 log = partial(print, file=sys.stderr, flush=True)
@@ -80,7 +83,15 @@ def run_lighthouse(url, report_path, keep_reports=None):
         # As the TLS-terminating load balancer does, so production settings answer 200 over plain HTTP.
         f"--extra-headers={json.dumps({header_name: header_value})}",
     ]  # fmt: skip
-    subprocess.run(command, env=environment, check=True)
+    # Lighthouse now and then loses its connection to Chromium mid-run (the page is not at fault);
+    # one more attempt, and the error is shown if that fails too.
+    for attempt in range(LIGHTHOUSE_ATTEMPTS):
+        completed = subprocess.run(command, env=environment, capture_output=True, text=True)
+        if completed.returncode == 0:
+            break
+        log(f"Lighthouse failed on {url} (attempt {attempt + 1}): {completed.stderr.strip()[-2000:]}")
+    else:
+        raise RuntimeError(f"Lighthouse could not audit {url} in {LIGHTHOUSE_ATTEMPTS} attempts")
     if keep_reports:
         keep_reports.mkdir(parents=True, exist_ok=True)
         shutil.copy(report_path, keep_reports / Path(report_path).name)
@@ -153,6 +164,8 @@ def report(rows):
     for key, path, result in rows:
         scores = result["scores"]
         missed = [name for name, target in TARGETS.items() if scores[name] < target]
+        if result["lcp_ms"] > LCP_TARGET_MS:
+            missed.append("LCP")
         failures += bool(missed)
         outcome = "PASS" if not missed else "FAIL: " + ", ".join(missed)
         if result["failed_audits"]:
@@ -162,7 +175,10 @@ def report(rows):
             f"{scores['best-practices']:>4} {scores['seo']:>4} {result['lcp_ms'] / 1000:>6.2f}s "
             f"{result['bytes'] / 1024:>7.1f}  {outcome}"
         )
-    print(f"Targets: performance ≥ {TARGETS['performance']}, accessibility, best practices and SEO 100.")
+    print(
+        f"Targets: performance ≥ {TARGETS['performance']}, LCP ≤ {LCP_TARGET_MS / 1000:.1f}s, "
+        "accessibility, best practices and SEO 100."
+    )
     return 1 if failures else 0
 
 
