@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from linkcheck.models import LinkCheck
 from tests.browser.conftest import assert_accessible
@@ -27,7 +28,7 @@ def test_search_alert_pages_are_accessible_in_every_state(open_page, viewport):
 
     page.fill("#id_email", "not an address")
     page.get_by_role("button", name="Send me the confirmation link").click()
-    assert page.get_by_text("Enter an email address like name@example.org.").first.is_visible()
+    expect(page.get_by_text("Enter an email address like name@example.org.").first).to_be_visible()
     assert_accessible(page)
 
     page.fill("#id_email", "reader@example.org")

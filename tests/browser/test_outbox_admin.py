@@ -3,13 +3,11 @@
 import socket
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from playwright.sync_api import expect
 from post_office.models import STATUS, Email
 
 from clearinghouse.mail import deliver_queued_mail
 from pledges import services
-from pledges.constants import PLEDGE_REVIEWERS_GROUP
 from pledges.models import Pledge
 from tests.browser.conftest import assert_accessible
 from tests.pledges.factories import UserFactory, ensure_pledge_reviewers_group, pledge_in_status
@@ -37,17 +35,8 @@ def failed_message(settings):
 
 
 def test_a_reviewer_reads_the_outbox_and_sends_a_failed_message_again(open_page, live_server, failed_message):
-    # An earlier transactional test's flush recreated the content types under new ids: forget the old ones.
-    ContentType.objects.clear_cache()
-    ensure_pledge_reviewers_group()
     reviewer = UserFactory(username="reviewer")
-    reviewer.groups.add(Group.objects.get(name=PLEDGE_REVIEWERS_GROUP))
-    # What the group's migrations grant, read afresh: the page needs the outbox permissions themselves.
-    reviewer.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="post_office", codename__in=["view_email", "change_email", "view_log"]
-        )
-    )
+    reviewer.groups.add(ensure_pledge_reviewers_group())
     page = open_page("/admin/login/")
     page.fill("#id_username", reviewer.username)
     page.fill("#id_password", REVIEWER_PASSWORD)
@@ -58,7 +47,8 @@ def test_a_reviewer_reads_the_outbox_and_sends_a_failed_message_again(open_page,
     assert_accessible(page)
 
     page.get_by_role("link", name="chief@springfield.example.org").click()
-    assert page.get_by_role("heading", name="Delivery attempts").is_visible()
+    # expect() waits for the new page; is_visible() alone could read the list page still showing.
+    expect(page.get_by_role("heading", name="Delivery attempts")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Send again").click()
 

@@ -7,6 +7,7 @@ lockout page: no serious or critical violation.
 import pytest
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.pledges.factories import UserFactory
@@ -32,8 +33,8 @@ def test_staff_set_up_two_factor_and_then_sign_in_with_a_code(open_page, live_se
     # 1. Sign in with the password and open the two-factor page from the admin's header.
     sign_in(page, user.username)
     page.get_by_role("link", name="Two-factor authentication").click()
-    assert page.locator("h1").inner_text() == "Two-factor authentication"
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    expect(page.locator("h1")).to_have_text("Two-factor authentication")
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
     assert_accessible(page)
 
     # 2. The app (here: the test, with the secret) makes a code; entering it turns two-factor on.
@@ -50,8 +51,8 @@ def test_staff_set_up_two_factor_and_then_sign_in_with_a_code(open_page, live_se
     assert_accessible(page)
     # The code from enrolment was used once; the app's next code is accepted (one step of tolerance).
     sign_in(page, user.username, code=code_for(device, steps_ahead=1))
-    assert page.locator("#site-name").is_visible()
-    assert page.url == f"{live_server.url}/admin/"
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+    expect(page.locator("#site-name")).to_be_visible()
 
 
 def test_the_lockout_page_is_accessible(open_page):

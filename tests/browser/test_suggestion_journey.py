@@ -2,6 +2,7 @@
 phone widths, with and without errors), then a curator accepts it in the admin and the draft exists."""
 
 import pytest
+from playwright.sync_api import expect
 
 from resources.models import Resource
 from suggestions.models import Suggestion
@@ -20,8 +21,8 @@ def test_the_suggest_page_and_its_errors_are_accessible(open_page, viewport):
     assert_accessible(page)
 
     page.get_by_role("button", name="Send the suggestion").click()
-    assert page.locator("h1").inner_text() == "Suggest a resource"
-    assert page.get_by_text("Enter the title of the resource.").first.is_visible()
+    expect(page.get_by_text("Enter the title of the resource.").first).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Suggest a resource")
     assert_accessible(page)
 
 
@@ -51,7 +52,7 @@ def test_suggest_then_a_curator_accepts_and_the_draft_exists(open_page, live_ser
     admin.get_by_role("link", name="Crisis line hand-off checklist").click()
     admin.get_by_label("Accept: create a draft resource from it").check()
     admin.get_by_role("button", name="Save", exact=True).click()
-    assert admin.get_by_text("is ready to edit").is_visible()
+    expect(admin.get_by_text("is ready to edit")).to_be_visible()
 
     # 3. The draft exists, linked, and the suggester was told.
     draft = Resource.objects.get()
