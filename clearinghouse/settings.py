@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -88,7 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "clearinghouse.staticfiles_app.ClearinghouseStaticFilesConfig",  # without USWDS's unused icons
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
@@ -300,16 +301,18 @@ USE_TZ = True
 
 # --- Static and uploaded files ------------------------------------------------
 # USWDS comes from npm (node_modules, installed by the set-up) and is served by
-# WhiteNoise under /static/uswds/ (its fonts, images and JavaScript): never from a CDN.
+# WhiteNoise under /static/uswds/ (its images and JavaScript): never from a CDN.
 # The stylesheet is compiled from theme/ by the set-up (`make install`) into build/static/
-# with only the USWDS packages the portal uses (decision 0018).
+# with only the USWDS packages the portal uses, and its fonts subset there (decision 0018),
+# so USWDS's precompiled CSS, its full fonts and its Sass sources are not collected.
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     BASE_DIR / "build" / "static",
-    ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
+    ("uswds/img", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist" / "img"),
+    ("uswds/js", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist" / "js"),
 ]
 
 # Uploads are never served straight from MEDIA_ROOT: resource files go through a
@@ -505,6 +508,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 # WhiteNoise serves straight from the finders in development, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Source maps are fetched only by a developer's browser tools: compressing them (Brotli at its
+# highest level) was half of collectstatic's time on every deploy.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # --- One Mind pledge ------------------------------------------------------------------
 # Which MHFA rule decides the Mental Health First Aid practice (pledges/rules.py):

@@ -54,6 +54,22 @@ def empty_page_cache():
     content_versions.forget_versions()
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist, a worker hands its count of generated cases to the controller."""
+    from tests.hypothesis_support import GENERATED_CASES
+
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["generated_cases"] = dict(GENERATED_CASES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller adds up the workers' counts (pytest_terminal_summary prints them)."""
+    from tests.hypothesis_support import GENERATED_CASES
+
+    GENERATED_CASES.update(getattr(node, "workeroutput", {}).get("generated_cases", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
     """Report how many generated cases the property-based tests ran (tests/hypothesis_support.py)."""
     from tests.hypothesis_support import GENERATED_CASES
