@@ -83,8 +83,8 @@ def run_lighthouse(url, report_path, keep_reports=None):
         # As the TLS-terminating load balancer does, so production settings answer 200 over plain HTTP.
         f"--extra-headers={json.dumps({header_name: header_value})}",
     ]  # fmt: skip
-    # Lighthouse now and then loses its connection to Chromium mid-run (the page is not at fault);
-    # one more attempt, and the error is shown if that fails too.
+    # A Lighthouse run now and then fails on its own (once in 15 runs, the same page passing
+    # before and after): one more attempt, with Lighthouse's error printed for each failure.
     for attempt in range(LIGHTHOUSE_ATTEMPTS):
         completed = subprocess.run(command, env=environment, capture_output=True, text=True)
         if completed.returncode == 0:
