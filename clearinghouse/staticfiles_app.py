@@ -1,4 +1,4 @@
-"""django.contrib.staticfiles, told which USWDS files the portal never serves.
+"""django.contrib.staticfiles, told which packaged files the portal never serves.
 
 In its own module, as clearinghouse/outbox_app.py is: a second AppConfig in
 clearinghouse/apps.py would stop Django from picking ClearinghouseConfig as its default.
