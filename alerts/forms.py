@@ -1,9 +1,9 @@
 from django import forms
 
-from clearinghouse.forms import USWDSFormMixin
+from clearinghouse.forms import HoneypotFormMixin, USWDSFormMixin, honeypot_field
 
 
-class AlertForm(USWDSFormMixin, forms.Form):
+class AlertForm(HoneypotFormMixin, USWDSFormMixin, forms.Form):
     email = forms.EmailField(
         label="Your email address",
         help_text="We send a link to confirm it first. No account; one click in any email stops them.",
@@ -13,13 +13,4 @@ class AlertForm(USWDSFormMixin, forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    # A field people cannot see (hidden by CSS, skipped by screen readers): bots fill it in.
-    homepage = forms.CharField(label="Leave this field empty", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    @property
-    def is_spam(self):
-        return bool((self.data.get("homepage") or "").strip()) if self.is_bound else False
+    homepage = honeypot_field()

@@ -109,6 +109,32 @@ class PlainTextFormMixin:
         return cleaned
 
 
+def honeypot_field():
+    """The field of HoneypotFormMixin, declared on each form as `homepage = honeypot_field()`.
+
+    (A plain mixin's fields are not collected by Django's form metaclass, hence the function.)
+    """
+    return forms.CharField(label="Leave this field empty", required=False, max_length=500)
+
+
+class HoneypotFormMixin:
+    """A public form's trap for bots: a `homepage` field people never see and bots fill in.
+
+    The template renders it with `{% include "includes/honeypot.html" %}`, hidden by CSS and from
+    screen readers, out of the tab order. The view checks `form.is_spam` before anything else and
+    answers as if the form had been sent, saving nothing.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_spam(self):
+        """True when the hidden field was filled in: a bot, since people cannot see it."""
+        return bool((self.data.get("homepage") or "").strip()) if self.is_bound else False
+
+
 class USWDSFormMixin(PlainTextFormMixin):
     """Give every widget its USWDS class; invalid fields are marked for assistive technology when rendered.
 

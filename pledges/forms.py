@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from clearinghouse.forms import USWDSFormMixin
+from clearinghouse.forms import HoneypotFormMixin, USWDSFormMixin, honeypot_field
 from clearinghouse.one_mind import Practice
 from clearinghouse.uploads import ALLOWED_EXTENSIONS, validate_document_upload
 from pledges import rules
@@ -65,7 +65,7 @@ def add_service_errors(form, error, *, field_map=None):
 # --- Taking the pledge ---------------------------------------------------------------------
 
 
-class PledgeForm(USWDSFormMixin, forms.Form):
+class PledgeForm(HoneypotFormMixin, USWDSFormMixin, forms.Form):
     """The pledge: the agency, its chief executive's attestation, a point of contact and the target window.
 
     The state is a select for US agencies and free text elsewhere ("province"); both
@@ -165,8 +165,7 @@ class PledgeForm(USWDSFormMixin, forms.Form):
         },
     )
 
-    # A field people never see and bots fill in (rendered by the template, hidden by CSS).
-    homepage = forms.CharField(label="Leave this field empty", required=False, max_length=500)
+    homepage = honeypot_field()
 
     AGENCY_FIELDS = ("name", "agency_type", "city", "country", "ori", "sworn_officers", "non_sworn_staff", "website")
     PLEDGE_FIELDS = (
@@ -206,13 +205,7 @@ class PledgeForm(USWDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for name, message in self.REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
-        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.attestation_text = ATTESTATION_TEXT
-
-    @property
-    def is_spam(self):
-        """True when the hidden field was filled in: a bot, since people cannot see it."""
-        return bool((self.data.get("homepage") or "").strip()) if self.is_bound else False
 
     def clean_ori(self):
         ori = "".join(self.cleaned_data["ori"].split()).upper()

@@ -3,7 +3,7 @@
 from django import forms
 from django.db import models
 
-from clearinghouse.forms import USWDSFormMixin
+from clearinghouse.forms import HoneypotFormMixin, USWDSFormMixin, honeypot_field
 from pledges.forms import ACCEPTED_FILE_TYPES, ACCEPTED_FILE_TYPES_HINT
 from suggestions.models import Suggestion
 
@@ -15,9 +15,8 @@ def https_url_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class SuggestionForm(USWDSFormMixin, forms.ModelForm):
-    # A field people cannot see (hidden by CSS, skipped by screen readers): bots fill it in.
-    homepage = forms.CharField(label="Leave this field empty", required=False)
+class SuggestionForm(HoneypotFormMixin, USWDSFormMixin, forms.ModelForm):
+    homepage = honeypot_field()
 
     class Meta:
         model = Suggestion
@@ -58,12 +57,6 @@ class SuggestionForm(USWDSFormMixin, forms.ModelForm):
             f"{ACCEPTED_FILE_TYPES_HINT}. If the form shows an error, choose the file again: browsers do not keep it."
         )
         self.fields["file"].widget.attrs["accept"] = ACCEPTED_FILE_TYPES
-        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    @property
-    def is_spam(self):
-        """True when the hidden field was filled in: a bot, since people cannot see it."""
-        return bool((self.data.get("homepage") or "").strip()) if self.is_bound else False
 
     def suggestion_data(self):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
