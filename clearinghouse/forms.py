@@ -121,7 +121,7 @@ class HoneypotFormMixin:
     """A public form's trap for bots: a `homepage` field people never see and bots fill in.
 
     The template renders it with `{% include "includes/honeypot.html" %}`, hidden by CSS and from
-    screen readers, out of the tab order. The view checks `form.is_spam` before anything else and
+    screen readers, out of the tab order. The view checks `form.is_spam` before validating the form and
     answers as if the form had been sent, saving nothing.
     """
 
