@@ -22,7 +22,6 @@ import time
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
 from django.core.mail import EmailMessage
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, reverse
@@ -32,12 +31,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from alerts.models import SearchAlert
 from clearinghouse.one_mind import Practice
 from linkcheck.models import LinkCheck
-from pledges.constants import PLEDGE_REVIEWERS_GROUP
 from pledges.models import Pledge, PledgeAwaitingReview, PracticeProgress
 from resources.models import Resource
 from suggestions.models import Suggestion
 from tests.browser.conftest import serious_axe_violations
-from tests.pledges.factories import AgencyFactory, UserFactory, pledge_in_status
+from tests.pledges.factories import AgencyFactory, UserFactory, ensure_pledge_reviewers_group, pledge_in_status
 from tests.resources.factories import (
     ResourceFactory,
     ensure_curators_group,
@@ -109,19 +107,8 @@ def role_users():
     superuser = UserFactory(username="superuser", is_superuser=True)
     curator = UserFactory(username="curator")
     curator.groups.add(ensure_curators_group())
-    reviewers, _created = Group.objects.get_or_create(name=PLEDGE_REVIEWERS_GROUP)
-    # As pledges migration 0002 sets it (a transactional test's flush removes the group's rows).
-    reviewers.permissions.set(
-        [
-            *Permission.objects.filter(content_type__app_label="pledges").exclude(codename__startswith="delete_"),
-            # and, as pledges migration 0008 adds, the email outbox.
-            *Permission.objects.filter(
-                content_type__app_label="post_office", codename__in=["view_email", "change_email", "view_log"]
-            ),
-        ]
-    )
     reviewer = UserFactory(username="reviewer")
-    reviewer.groups.add(reviewers)
+    reviewer.groups.add(ensure_pledge_reviewers_group())
     return {"superuser": superuser, "curator": curator, "reviewer": reviewer}
 
 
